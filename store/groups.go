@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind says whether a group admits people at any time or enrols a cohort.
+type Kind string
+
+const (
+	KindOpen   Kind = "open"
+	KindClosed Kind = "closed"
+)
+
+// State is where a group is in its life.
+type State string
+
+const (
+	StateActive   State = "active"   // open, or a closed group still enrolling
+	StateLocked   State = "locked"   // a closed group that has started
+	StateArchived State = "archived" // ended; kept for history
+)
+
+// Group is one support group.
+type Group struct {
+	ID            int64
+	GuildID       string
+	Name          string
+	Kind          Kind
+	Capacity      int       // 0 when uncapped
+	StartAt       time.Time // zero when not given
+	Sessions      int       // 0 when not given
+	Schedule      string    // cron spec; empty when none
+	Timezone      string
+	Reminders     string // lead times, such as "24h,30m"
+	Description   string
+	FacilitatorID string
+	ChannelID     string // empty until its channel exists
+	State         State
+	CreatedBy     string
+	CreatedAt     time.Time
+	LockedAt      time.Time
+	ArchivedAt    time.Time
+	MemberCount   int
+}
+
+// SeatsLeft is how many more people may join, or -1 when uncapped.
+func (g Group) SeatsLeft() int {
+	if g.Capacity == 0 {
+		return -1
+	}
+	return max(g.Capacity-g.MemberCount, 0)
+}
+
+// NameKey folds a group name for case-insensitive comparison.
+func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
+	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
+	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at,
+	(SELECT count(*) FROM memberships m WHERE m.group_id = g.id)`
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanGroup(r rowScanner) (Group, error) {
+	var g Group
+	var start, locked, archived sql.NullInt64
+	var created int64
+	err := r.Scan(&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
+		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
+		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount)
+	if err != nil {
+		return Group{}, err
+	}
+	g.StartAt, g.LockedAt, g.ArchivedAt = fromUnix(start), fromUnix(locked), fromUnix(archived)
+	g.CreatedAt = time.Unix(created, 0).UTC()
+	return g, nil
+}
+
+func fromUnix(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.Unix(v.Int64, 0).UTC()
+}
+
+func toUnix(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.Unix(), Valid: true}
+}
+
+// CreateGroup stores a new group, still without a channel. It returns
+// ErrNameTaken when the server has a live group of that name.
+func (s *Store) CreateGroup(ctx context.Context, g Group) (Group, error) {
+	if g.Reminders == "" {
+		g.Reminders = "30m"
+	}
+	g.State = StateActive
+	if g.CreatedAt.IsZero() {
+		g.CreatedAt = time.Now()
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO groups
+		(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
+		 reminders, description, facilitator_id, channel_id, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.GuildID, g.Name, NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
+		g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
+		g.CreatedBy, g.CreatedAt.Unix())
+	if isUniqueViolation(err) {
+		return Group{}, ErrNameTaken
+	}
+	if err != nil {
+		return Group{}, fmt.Errorf("create group: %w", err)
+	}
+	g.ID, _ = res.LastInsertId()
+	g.CreatedAt = time.Unix(g.CreatedAt.Unix(), 0).UTC()
+	return g, nil
+}
+
+// SetGroupChannel records the channel made for a group.
+func (s *Store) SetGroupChannel(ctx context.Context, groupID int64, channelID string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE groups SET channel_id = ? WHERE id = ?`, channelID, groupID)
+	return err
+}
+
+// DeleteGroup removes a group and its memberships; it undoes a creation
+// whose channel could not be made.
+func (s *Store) DeleteGroup(ctx context.Context, groupID int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, groupID)
+	return err
+}
+
+// Group returns a group by id, archived or not.
+func (s *Store) Group(ctx context.Context, id int64) (Group, error) {
+	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Group{}, ErrNoGroup
+	}
+	return g, err
+}
+
+// GroupByName finds a server's live group by name, ignoring case.
+func (s *Store) GroupByName(ctx context.Context, guildID, name string) (Group, error) {
+	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups g
+		WHERE g.guild_id = ? AND g.name_key = ? AND g.state <> 'archived'`, guildID, NameKey(name)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Group{}, ErrNoGroup
+	}
+	return g, err
+}
+
+// Groups lists a server's live groups by name.
+func (s *Store) Groups(ctx context.Context, guildID string) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, guildID)
+}
+
+// UserGroups lists the live groups of a server that userID belongs to.
+func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+		JOIN memberships m ON m.group_id = g.id AND m.user_id = ?
+		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
+}
+
+// LiveGroups lists every live group of every server, for reconciliation.
+func (s *Store) LiveGroups(ctx context.Context) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+		WHERE g.state <> 'archived' ORDER BY g.id`)
+}
+
+func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]Group, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// SetSchedule replaces a group's schedule, time zone and reminder lead times.
+func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?
+		WHERE id = ? AND state <> 'archived'`, spec, timezone, reminders, groupID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNoGroup
+	}
+	return nil
+}

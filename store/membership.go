@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Join adds userID to a group. In one transaction it checks that the group is
+// live, not locked, not full and that the user is not already in it, so with N
+// seats left and many simultaneous joins exactly N succeed.
+func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var state State
+		var capacity, members int
+		err := tx.QueryRowContext(ctx, `SELECT state, capacity,
+			(SELECT count(*) FROM memberships WHERE group_id = id)
+			FROM groups WHERE id = ?`, groupID).Scan(&state, &capacity, &members)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoGroup
+		}
+		if err != nil {
+			return err
+		}
+		var already int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
+			groupID, userID).Scan(&already); err != nil {
+			return err
+		}
+		switch {
+		case already > 0:
+			return ErrAlreadyMember
+		case state == StateArchived:
+			return ErrArchived
+		case state == StateLocked:
+			return ErrLocked
+		case capacity > 0 && members >= capacity:
+			return ErrFull
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+			groupID, userID, now.Unix())
+		return err
+	})
+}
+
+// Leave removes userID from a group. It returns ErrNotMember when they are not in it.
+func (s *Store) Leave(ctx context.Context, groupID int64, userID string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ?`, groupID, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotMember
+	}
+	return nil
+}
+
+// Rejoin puts back a membership that Leave removed, bypassing the lock and
+// capacity: it undoes a leave whose channel change could not be made.
+func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		groupID, userID, joinedAt.Unix())
+	return err
+}
+
+// IsMember reports whether userID is in the group.
+func (s *Store) IsMember(ctx context.Context, groupID int64, userID string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
+		groupID, userID).Scan(&n)
+	return n > 0, err
+}
+
+// Members lists the user ids of a group's members in the order they joined.
+func (s *Store) Members(ctx context.Context, groupID int64) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM memberships WHERE group_id = ?
+		ORDER BY joined_at, user_id`, groupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Lock starts a closed group: from now on nobody new may join. A join in
+// flight either committed before the lock or sees it and is refused.
+func (s *Store) Lock(ctx context.Context, groupID int64, at time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var kind Kind
+		var state State
+		err := tx.QueryRowContext(ctx, `SELECT kind, state FROM groups WHERE id = ?`, groupID).Scan(&kind, &state)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoGroup
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case state == StateArchived:
+			return ErrArchived
+		case kind != KindClosed:
+			return ErrNotClosed
+		case state == StateLocked:
+			return ErrAlreadyLocked
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE groups SET state = 'locked', locked_at = ? WHERE id = ?`, at.Unix(), groupID)
+		return err
+	})
+}
+
+// Archive ends a group and returns the state it had, so that a failed
+// channel change can be undone with Unarchive.
+func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (State, error) {
+	var prev State
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&prev)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoGroup
+		}
+		if err != nil {
+			return err
+		}
+		if prev == StateArchived {
+			return ErrArchived
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID)
+		return err
+	})
+	return prev, err
+}
+
+// Unarchive puts an archived group back in state prev. It fails with
+// ErrNameTaken if a new live group has taken the name meanwhile.
+func (s *Store) Unarchive(ctx context.Context, groupID int64, prev State) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
+		prev, groupID)
+	if isUniqueViolation(err) {
+		return ErrNameTaken
+	}
+	return err
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "hearth.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func mustCreate(t *testing.T, s *Store, g Group) Group {
+	t.Helper()
+	if g.GuildID == "" {
+		g.GuildID = "g1"
+	}
+	if g.Kind == "" {
+		g.Kind = KindOpen
+	}
+	if g.Timezone == "" {
+		g.Timezone = "UTC"
+	}
+	g, err := s.CreateGroup(context.Background(), g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	s := openTest(t)
+	n, err := s.Migrate(context.Background())
+	if err != nil || n != 0 {
+		t.Fatalf("second migrate applied %d, err %v; want 0, nil", n, err)
+	}
+}
+
+func TestGroupNamesAreUniqueIgnoringCase(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	g := mustCreate(t, s, Group{Name: "Grief Circle"})
+	if _, err := s.CreateGroup(ctx, Group{GuildID: "g1", Name: "grief circle", Kind: KindOpen, Timezone: "UTC"}); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("duplicate name: got %v, want ErrNameTaken", err)
+	}
+	// Another server may use the name.
+	mustCreate(t, s, Group{GuildID: "g2", Name: "Grief Circle"})
+	// Archiving frees the name for the next cohort.
+	if _, err := s.Archive(ctx, g.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mustCreate(t, s, Group{Name: "GRIEF CIRCLE"})
+	if err := s.Unarchive(ctx, g.ID, StateActive); !errors.Is(err, ErrNameTaken) {
+		t.Fatalf("unarchive over a taken name: got %v, want ErrNameTaken", err)
+	}
+	got, err := s.GroupByName(ctx, "g1", "grief circle")
+	if err != nil || got.Name != "GRIEF CIRCLE" {
+		t.Fatalf("GroupByName = %+v, %v", got, err)
+	}
+}
+
+func TestJoinRules(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now()
+	s := openTest(t)
+	open := mustCreate(t, s, Group{Name: "Open", Capacity: 1})
+	closed := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed})
+
+	steps := []struct {
+		name string
+		do   func() error
+		want error
+	}{
+		{"first join", func() error { return s.Join(ctx, open.ID, "u1", now) }, nil},
+		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now) }, ErrAlreadyMember},
+		{"full", func() error { return s.Join(ctx, open.ID, "u2", now) }, ErrFull},
+		{"leave a group you are not in", func() error { return s.Leave(ctx, open.ID, "u2") }, ErrNotMember},
+		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now) }, ErrNoGroup},
+		{"enrol before the start", func() error { return s.Join(ctx, closed.ID, "u1", now) }, nil},
+		{"start an open group", func() error { return s.Lock(ctx, open.ID, now) }, ErrNotClosed},
+		{"start", func() error { return s.Lock(ctx, closed.ID, now) }, nil},
+		{"start twice", func() error { return s.Lock(ctx, closed.ID, now) }, ErrAlreadyLocked},
+		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now) }, ErrLocked},
+		{"leave after the lock", func() error { return s.Leave(ctx, closed.ID, "u1") }, nil},
+		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now) }, ErrLocked},
+	}
+	for _, st := range steps {
+		if err := st.do(); !errors.Is(err, st.want) {
+			t.Fatalf("%s: got %v, want %v", st.name, err, st.want)
+		}
+	}
+	g, _ := s.Group(ctx, closed.ID)
+	if g.State != StateLocked || g.LockedAt.IsZero() || g.MemberCount != 0 {
+		t.Fatalf("closed group after steps: %+v", g)
+	}
+}
+
+func TestConcurrentJoinsNeverExceedCapacity(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	g := mustCreate(t, s, Group{Name: "Five seats", Capacity: 5})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	results := map[error]int{}
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := s.Join(ctx, g.ID, "user"+string(rune('A'+i)), time.Now())
+			mu.Lock()
+			results[err]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if results[nil] != 5 || results[ErrFull] != 45 || len(results) != 2 {
+		t.Fatalf("results = %v, want 5 joins and 45 ErrFull", results)
+	}
+	members, _ := s.Members(ctx, g.ID)
+	if len(members) != 5 {
+		t.Fatalf("%d members stored, want 5", len(members))
+	}
+}
+
+func TestSettingsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	st, err := s.Settings(ctx, "g1")
+	if err != nil || st != (Settings{GuildID: "g1"}) {
+		t.Fatalf("unset settings = %+v, %v", st, err)
+	}
+	want := Settings{GuildID: "g1", ModeratorRoleID: "r1", CategoryID: "c1", Timezone: "Europe/Madrid"}
+	if err := s.SaveSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	want.Timezone = "UTC"
+	if err := s.SaveSettings(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Settings(ctx, "g1"); got != want {
+		t.Fatalf("settings = %+v, want %+v", got, want)
+	}
+}
