@@ -1,0 +1,188 @@
+// Package bot is Hearth's Discord side: it holds the discordgo session,
+// registers the commands, routes interactions to the commands package and
+// answers within Discord's deadline, applies channel changes with retries,
+// and reconciles channel overwrites with the database at start-up.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"hearth/commands"
+	"hearth/store"
+)
+
+// Config is what the bot needs to connect.
+type Config struct {
+	Token   string
+	APIURL  string // base of the REST API, such as https://discord.com/api/v10
+	GuildID string // register commands to this server only; empty: globally
+}
+
+// Bot is a connected Hearth.
+type Bot struct {
+	cfg     Config
+	session *discordgo.Session
+	store   *store.Store
+	log     *slog.Logger
+	router  *commands.Router
+
+	// deferAfter is how long a handler may run before the reply is deferred;
+	// Discord drops callbacks after 3 s.
+	deferAfter time.Duration
+
+	mu        sync.Mutex
+	botUserID string
+	appID     string
+	started   bool
+	ready     chan struct{} // closed after the first READY's set-up
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+// New prepares a bot; Open connects it.
+func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := newRewriteTransport(cfg.APIURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.Client = &http.Client{Transport: tr, Timeout: 15 * time.Second}
+	s.Identify.Intents = discordgo.IntentsGuilds
+	s.StateEnabled = false
+	s.LogLevel = discordgo.LogWarning
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &Bot{cfg: cfg, session: s, store: st, log: log, deferAfter: 1500 * time.Millisecond,
+		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
+	s.AddHandler(b.onReady)
+	s.AddHandler(b.onInteraction)
+	return b, nil
+}
+
+// SetRouter sets the router that answers interactions. Call it before Open.
+func (b *Bot) SetRouter(r *commands.Router) { b.router = r }
+
+// Open connects to the gateway. Commands are registered and overwrites
+// reconciled once the first READY arrives.
+func (b *Bot) Open() error {
+	if err := b.session.Open(); err != nil {
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	return nil
+}
+
+// Ready is closed once commands are registered and channels reconciled.
+func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+// Close disconnects from the gateway and waits for handlers in flight.
+func (b *Bot) Close() error {
+	err := b.session.Close()
+	b.cancel()
+	b.wg.Wait()
+	return err
+}
+
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	b.mu.Lock()
+	b.botUserID = r.User.ID
+	b.appID = r.Application.ID
+	first := !b.started
+	b.started = true
+	b.mu.Unlock()
+	b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds))
+	if !first {
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer close(b.ready)
+		if err := b.registerCommands(); err != nil {
+			b.log.Error("registering commands failed", "err", err)
+		}
+		if err := b.Reconcile(b.ctx); err != nil {
+			b.log.Error("reconciling channels failed", "err", err)
+		}
+	}()
+}
+
+// registerCommands replaces the whole command set with one bulk overwrite.
+func (b *Bot) registerCommands() error {
+	defs := commands.Definitions(b.cfg.GuildID == "")
+	return b.retry(b.ctx, true, func(opts ...discordgo.RequestOption) error {
+		_, err := b.session.ApplicationCommandBulkOverwrite(b.applicationID(), b.cfg.GuildID, defs, opts...)
+		return err
+	})
+}
+
+func (b *Bot) applicationID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.appID
+}
+
+func (b *Bot) userID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.botUserID
+}
+
+// retry runs call until it succeeds, fails for good, or runs out of tries.
+// Server errors and rate limits are retried with backoff (discordgo itself
+// waits out a 429's retry_after); timeouts only when the call is idempotent,
+// since a timed-out create may have happened.
+func (b *Bot) retry(ctx context.Context, idempotent bool, call func(...discordgo.RequestOption) error) error {
+	const attempts = 4
+	backoff := 200 * time.Millisecond
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = call(discordgo.WithContext(ctx), discordgo.WithRestRetries(0))
+		if err == nil || !transient(err, idempotent) || ctx.Err() != nil {
+			return err
+		}
+		b.log.Warn("Discord call failed; retrying", "attempt", i+1, "err", err)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		}
+		backoff *= 2
+	}
+	return err
+}
+
+func transient(err error, idempotent bool) bool {
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		code := rest.Response.StatusCode
+		return code >= 500 || code == http.StatusTooManyRequests
+	}
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		return true
+	}
+	// discordgo's own answer to a 502 once its retries are spent.
+	if strings.HasPrefix(err.Error(), "Exceeded Max retries") {
+		return true
+	}
+	// Transport errors: refused, reset, timed out.
+	return idempotent
+}
+
+// isNotFound reports a 404 from Discord: the thing is already gone.
+func isNotFound(err error) bool {
+	var rest *discordgo.RESTError
+	return errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusNotFound
+}

@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/bwmarrin/discordgo"
+
+	"hearth/commands"
+)
+
+// Permission bits of the overwrites Hearth writes.
+const (
+	permView    int64 = discordgo.PermissionViewChannel
+	permSend    int64 = discordgo.PermissionSendMessages
+	permHistory int64 = discordgo.PermissionReadMessageHistory
+
+	// memberAllow is what joining a group grants on its channel. Reconcile
+	// recognises Hearth's member overwrites by exactly these bits.
+	memberAllow = permView | permSend | permHistory
+	// archivedAllow and archivedDeny leave members a read-only channel.
+	archivedAllow = permView | permHistory
+	archivedDeny  = permSend
+)
+
+// CreateGroupChannel makes a group's private channel: @everyone denied View
+// Channel; the bot, the moderator role and the facilitator allowed.
+func (b *Bot) CreateGroupChannel(ctx context.Context, spec commands.ChannelSpec) (string, error) {
+	data := discordgo.GuildChannelCreateData{
+		Name: spec.Name, Type: discordgo.ChannelTypeGuildText, Topic: spec.Topic, ParentID: spec.CategoryID,
+		PermissionOverwrites: groupOverwrites(spec, b.userID()),
+	}
+	var ch *discordgo.Channel
+	err := b.retry(ctx, false, func(opts ...discordgo.RequestOption) (err error) {
+		ch, err = b.session.GuildChannelCreateComplex(spec.GuildID, data, opts...)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return ch.ID, nil
+}
+
+func groupOverwrites(spec commands.ChannelSpec, botID string) []*discordgo.PermissionOverwrite {
+	ow := []*discordgo.PermissionOverwrite{
+		{ID: spec.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: permView},
+		{ID: botID, Type: discordgo.PermissionOverwriteTypeMember, Allow: memberAllow},
+	}
+	if spec.ModeratorRoleID != "" {
+		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.ModeratorRoleID,
+			Type: discordgo.PermissionOverwriteTypeRole, Allow: memberAllow})
+	}
+	if spec.FacilitatorID != "" && spec.FacilitatorID != botID {
+		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.FacilitatorID,
+			Type: discordgo.PermissionOverwriteTypeMember, Allow: memberAllow})
+	}
+	return ow
+}
+
+// AllowMember adds a member's overwrite to a group channel.
+func (b *Bot) AllowMember(ctx context.Context, channelID, userID string) error {
+	return b.setMemberOverwrite(ctx, channelID, userID, memberAllow, 0)
+}
+
+func (b *Bot) setMemberOverwrite(ctx context.Context, channelID, userID string, allow, deny int64) error {
+	return b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+		return b.session.ChannelPermissionSet(channelID, userID, discordgo.PermissionOverwriteTypeMember, allow, deny, opts...)
+	})
+}
+
+// RemoveMember deletes a member's overwrite; one already gone is fine.
+func (b *Bot) RemoveMember(ctx context.Context, channelID, userID string) error {
+	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+		return b.session.ChannelPermissionDelete(channelID, userID, opts...)
+	})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// ArchiveChannel deletes a group's channel, or leaves it to its members
+// read-only.
+func (b *Bot) ArchiveChannel(ctx context.Context, channelID string, memberIDs []string, deleteChannel bool) error {
+	if deleteChannel {
+		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+			_, err := b.session.ChannelDelete(channelID, opts...)
+			return err
+		})
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	for _, id := range memberIDs {
+		if err := b.setMemberOverwrite(ctx, channelID, id, archivedAllow, archivedDeny); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outgoingMessage is a message with the nonce fields discordgo's MessageSend lacks.
+type outgoingMessage struct {
+	Content         string                            `json:"content"`
+	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Nonce           string                            `json:"nonce,omitempty"`
+	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
+}
+
+// SendMessage posts content in a channel, pinging exactly mentionIDs and no
+// one else. A nonce makes Discord drop a repeat of the same message sent
+// within a few minutes, so a retry after a lost answer is harmless.
+func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error {
+	msg := outgoingMessage{
+		Content:         content,
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: mentionIDs},
+		Nonce:           nonce,
+		EnforceNonce:    nonce != "",
+	}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	return b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
+		body, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
+		if err != nil {
+			return err
+		}
+		var m discordgo.Message
+		return json.Unmarshal(body, &m)
+	})
+}

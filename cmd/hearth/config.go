@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is Hearth's configuration file; config.example.toml documents it.
+type Config struct {
+	Discord struct {
+		Token   string `toml:"token"`
+		APIURL  string `toml:"api_url"`
+		GuildID string `toml:"guild_id"`
+	} `toml:"discord"`
+	Store struct {
+		Path string `toml:"path"`
+	} `toml:"store"`
+	Defaults struct {
+		Timezone string `toml:"timezone"`
+	} `toml:"defaults"`
+	Groups struct {
+		OnArchive string `toml:"on_archive"`
+	} `toml:"groups"`
+}
+
+func defaultConfig() Config {
+	var c Config
+	c.Discord.APIURL = "https://discord.com/api/v10"
+	c.Store.Path = "hearth.db"
+	c.Defaults.Timezone = "UTC"
+	c.Groups.OnArchive = "lock"
+	return c
+}
+
+// loadConfig reads path over the defaults, applies HEARTH_DISCORD_TOKEN,
+// and refuses unknown keys and invalid values, naming the key. A missing
+// file is fine when needToken is false (hearth migrate with defaults).
+func loadConfig(path string, needToken bool) (Config, error) {
+	c := defaultConfig()
+	md, err := toml.DecodeFile(path, &c)
+	switch {
+	case errors.Is(err, os.ErrNotExist) && !needToken:
+	case err != nil:
+		return c, fmt.Errorf("config %s: %w", path, err)
+	default:
+		if undecoded := md.Undecoded(); len(undecoded) > 0 {
+			keys := make([]string, len(undecoded))
+			for i, k := range undecoded {
+				keys[i] = k.String()
+			}
+			return c, fmt.Errorf("config %s: unknown key %s", path, strings.Join(keys, ", "))
+		}
+	}
+	if tok := os.Getenv("HEARTH_DISCORD_TOKEN"); tok != "" {
+		c.Discord.Token = tok
+	}
+	return c, c.validate(needToken)
+}
+
+func (c Config) validate(needToken bool) error {
+	if needToken && strings.TrimSpace(c.Discord.Token) == "" {
+		return errors.New("config: discord.token is empty; set it, or the HEARTH_DISCORD_TOKEN environment variable")
+	}
+	if u, err := url.Parse(c.Discord.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("config: discord.api_url %q must be an http(s) URL such as https://discord.com/api/v10", c.Discord.APIURL)
+	}
+	if id := c.Discord.GuildID; id != "" && strings.Trim(id, "0123456789") != "" {
+		return fmt.Errorf("config: discord.guild_id %q must be a server id (digits only)", id)
+	}
+	if strings.TrimSpace(c.Store.Path) == "" {
+		return errors.New("config: store.path is empty")
+	}
+	if tz := c.Defaults.Timezone; tz == "" || tz == "Local" {
+		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", tz)
+	} else if _, err := time.LoadLocation(tz); err != nil {
+		return fmt.Errorf("config: defaults.timezone %q is not a known IANA time zone", tz)
+	}
+	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {
+		return fmt.Errorf("config: groups.on_archive %q must be \"lock\" or \"delete\"", c.Groups.OnArchive)
+	}
+	return nil
+}

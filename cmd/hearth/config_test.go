@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	t.Setenv("HEARTH_DISCORD_TOKEN", "from-env")
+	cfg, err := loadConfig(filepath.Join("..", "..", "config.example.toml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Discord.Token != "from-env" || cfg.Store.Path != "hearth.db" || cfg.Groups.OnArchive != "lock" ||
+		cfg.Defaults.Timezone != "UTC" || cfg.Discord.APIURL != "https://discord.com/api/v10" {
+		t.Fatalf("example config = %+v", cfg)
+	}
+}
+
+func TestConfigErrorsNameTheKey(t *testing.T) {
+	t.Setenv("HEARTH_DISCORD_TOKEN", "")
+	cases := []struct{ name, body, key string }{
+		{"unknown key", "[discord]\ntoken = \"x\"\ncolour = 1\n", "discord.colour"},
+		{"unknown table", "[discord]\ntoken = \"x\"\n[extra]\na = 1\n", "extra"},
+		{"missing token", "[discord]\ntoken = \"\"\n", "discord.token"},
+		{"bad api url", "[discord]\ntoken = \"x\"\napi_url = \"discord\"\n", "discord.api_url"},
+		{"bad guild id", "[discord]\ntoken = \"x\"\nguild_id = \"abc\"\n", "discord.guild_id"},
+		{"bad timezone", "[discord]\ntoken = \"x\"\n[defaults]\ntimezone = \"Mars/Base\"\n", "defaults.timezone"},
+		{"bad on_archive", "[discord]\ntoken = \"x\"\n[groups]\non_archive = \"burn\"\n", "groups.on_archive"},
+		{"wrong type", "[discord]\ntoken = 5\n", "token"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := loadConfig(writeConfig(t, c.body), true)
+			if err == nil || !strings.Contains(err.Error(), c.key) {
+				t.Fatalf("error %v does not name %s", err, c.key)
+			}
+		})
+	}
+}

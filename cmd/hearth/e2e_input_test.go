@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"hearth/internal/fakediscord"
+)
+
+// Every bad input gets a clear ephemeral message and changes nothing.
+func TestBadInputChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), num("capacity", 1))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+
+	create := func(opts ...fakediscord.Opt) func() fakediscord.Reply {
+		return func() fakediscord.Reply { return w.group(w.mod, "create", opts...) }
+	}
+	long := strings.Repeat("x", 101)
+	cases := []struct {
+		name string
+		do   func() fakediscord.Reply
+		want string
+	}{
+		{"empty name", create(str("name", "   "), str("type", "open")), "give the group a name"},
+		{"name over 100 characters", create(str("name", long), str("type", "open")), "100 characters"},
+		{"duplicate name", create(str("name", "grief CIRCLE"), str("type", "open")), "already a group called"},
+		{"capacity 0", create(str("name", "A"), str("type", "open"), num("capacity", 0)), "from 1 to 1000"},
+		{"capacity 1001", create(str("name", "A"), str("type", "open"), num("capacity", 1001)), "from 1 to 1000"},
+		{"sessions 0", create(str("name", "A"), str("type", "closed"), num("sessions", 0)), "from 1 to 520"},
+		{"sessions 521", create(str("name", "A"), str("type", "closed"), num("sessions", 521)), "from 1 to 520"},
+		{"start unparseable", create(str("name", "A"), str("type", "closed"), str("start", "next tuesday")), "couldn't read the start time"},
+		{"start in the past", create(str("name", "A"), str("type", "closed"), str("start", "2020-01-01 10:00")), "in the past"},
+		{"bad time zone", create(str("name", "A"), str("type", "open"), str("timezone", "Mars/Olympus")), "isn't a time zone"},
+		{"bad type", create(str("name", "A"), str("type", "secret")), "`open` or `closed`"},
+		{"bad schedule", create(str("name", "A"), str("type", "open"), str("schedule", "every monday")), "schedule"},
+		{"TZ prefix", create(str("name", "A"), str("type", "open"), str("schedule", "TZ=UTC")), "timezone"},
+		{"bad reminder", create(str("name", "A"), str("type", "open"), str("reminder", "soon")), "reminder"},
+		{"unknown group to join", func() fakediscord.Reply { return w.do(w.bob, "join", str("group", "Nope")) }, "couldn't find a group called **Nope**"},
+		{"full group", func() fakediscord.Reply { return w.do(w.bob, "join", str("group", "Grief Circle")) }, "is full"},
+		{"join twice", func() fakediscord.Reply { return w.do(w.alice, "join", str("group", "Grief Circle")) }, "already in"},
+		{"leave a group you are not in", func() fakediscord.Reply { return w.do(w.bob, "leave", str("group", "Grief Circle")) }, "not in **Grief Circle**"},
+		{"unknown group to manage", func() fakediscord.Reply { return w.group(w.mod, "info", str("group", "Nope")) }, "couldn't find"},
+		{"remove a non-member", func() fakediscord.Reply {
+			return w.group(w.mod, "remove", str("group", "Grief Circle"), usr("user", w.bob))
+		}, "isn't in"},
+		{"start an open group", func() fakediscord.Reply { return w.group(w.mod, "start", str("group", "Grief Circle")) }, "open group"},
+		{"non-moderator", func() fakediscord.Reply { return w.group(w.bob, "create", str("name", "B"), str("type", "open")) }, "Only moderators"},
+	}
+	st := w.db()
+	before := snapshot(t, w)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.do()
+			if !strings.Contains(r.Content, c.want) {
+				t.Fatalf("reply %q lacks %q", r.Content, c.want)
+			}
+			if after := snapshot(t, w); after != before {
+				t.Fatalf("state changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+	groups, _ := st.Groups(context.Background(), w.guild)
+	if len(groups) != 1 {
+		t.Fatalf("%d groups stored, want 1", len(groups))
+	}
+}
+
+// snapshot summarises the Discord side and the database, to show nothing changed.
+func snapshot(t *testing.T, w *world) string {
+	t.Helper()
+	var b strings.Builder
+	for _, ch := range w.fake.Channels(w.guild) {
+		b.WriteString(ch.Name + ":")
+		for _, ow := range ch.Overwrites {
+			b.WriteString(ow.ID + ",")
+		}
+		b.WriteString(";")
+	}
+	st := w.db()
+	groups, err := st.Groups(context.Background(), w.guild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		members, _ := st.Members(context.Background(), g.ID)
+		b.WriteString(g.Name + string(g.State) + strings.Join(members, ","))
+	}
+	return b.String()
+}
+
+func TestCommandsInDMsAreRefused(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	r, err := w.fake.Command("", w.alice, "groups").Wait(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Content, "inside a server") || !r.Ephemeral {
+		t.Fatalf("DM reply = %q (ephemeral %v)", r.Content, r.Ephemeral)
+	}
+}
+
+// A Discord failure after the database change is retried, and undone when
+// it keeps failing.
+func TestDiscordFailuresAreRetriedOrUndone(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	g := w.groupNamed(st, "Grief Circle")
+	route := "/channels/{channel_id}/permissions/{overwrite_id}"
+
+	w.fake.FailNext("PUT", route, 2, 503)
+	wantReply(t, w.do(w.alice, "join", str("group", "Grief Circle")), "Welcome")
+	if _, ok := w.overwrite(g.ChannelID, w.alice); !ok {
+		t.Fatal("join did not survive two 503s")
+	}
+
+	w.fake.FailNext("PUT", route, 100, 500)
+	wantReply(t, w.do(w.bob, "join", str("group", "Grief Circle")), "nothing was changed")
+	if in, _ := st.IsMember(context.Background(), g.ID, w.bob); in {
+		t.Fatal("bob's membership was kept though his overwrite failed")
+	}
+	w.fake.FailNext("PUT", route, 0, 500)
+
+	w.fake.FailNext("DELETE", route, 100, 500)
+	wantReply(t, w.do(w.alice, "leave", str("group", "Grief Circle")), "nothing was changed")
+	if in, _ := st.IsMember(context.Background(), g.ID, w.alice); !in {
+		t.Fatal("alice's membership was dropped though her overwrite stayed")
+	}
+	w.fake.FailNext("DELETE", route, 0, 500)
+
+	w.fake.FailNext("POST", "/guilds/{guild_id}/channels", 100, 500)
+	wantReply(t, w.group(w.mod, "create", str("name", "Second"), str("type", "open")), "nothing was changed")
+	if _, err := st.GroupByName(context.Background(), w.guild, "Second"); err == nil {
+		t.Fatal("a group whose channel failed was kept")
+	}
+}
+
+func TestAutocompleteShowsOnlyWhatTheCallerMaySee(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	for _, name := range []string{"Grief Circle", "Grief Cohort", "Anxiety"} {
+		w.group(w.mod, "create", str("name", name), str("type", "open"))
+	}
+	w.do(w.alice, "join", str("group", "Anxiety"))
+	choices := func(user, cmd string, opts ...fakediscord.Opt) []string {
+		t.Helper()
+		r, err := w.fake.Autocomplete(w.guild, user, cmd, opts...).Wait(5 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Type != 8 {
+			t.Fatalf("autocomplete answered with type %d", r.Type)
+		}
+		var names []string
+		for _, c := range r.Choices {
+			names = append(names, c.Name)
+		}
+		return names
+	}
+	focused := func(name, value string) fakediscord.Opt {
+		return fakediscord.Opt{Name: name, Type: optString, Value: value, Focused: true}
+	}
+	sub := func(name string, opts ...fakediscord.Opt) fakediscord.Opt {
+		return fakediscord.Opt{Name: name, Type: optSub, Options: opts}
+	}
+	cases := []struct {
+		name string
+		got  []string
+		want string
+	}{
+		{"join matches any part, ignoring case", choices(w.bob, "join", focused("group", "IEF")), "Grief Circle,Grief Cohort"},
+		{"join hides groups you are in", choices(w.alice, "join", focused("group", "")), "Grief Circle,Grief Cohort"},
+		{"leave lists only your groups", choices(w.alice, "leave", focused("group", "")), "Anxiety"},
+		{"leave lists nothing when you are in none", choices(w.bob, "leave", focused("group", "")), ""},
+		{"moderators see every group", choices(w.mod, "group", sub("members", focused("group", "g"))), "Grief Circle,Grief Cohort"},
+		{"members see no group to manage", choices(w.alice, "group", sub("members", focused("group", ""))), ""},
+	}
+	for _, c := range cases {
+		if got := strings.Join(c.got, ","); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}

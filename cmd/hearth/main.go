@@ -1,0 +1,114 @@
+// Command hearth runs the Hearth support-group bot.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // IANA zones even on machines without them
+
+	"hearth/bot"
+	"hearth/commands"
+	"hearth/scheduler"
+	"hearth/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(context.Background(), os.Args[1:], os.Stdout, log); err != nil {
+		fmt.Fprintln(os.Stderr, "hearth:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	cmd := "run"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "hearth", version)
+		return nil
+	case "run", "migrate":
+	default:
+		return fmt.Errorf("unknown command %q; use run, migrate or version", cmd)
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	configPath := fs.String("config", "config.toml", "path of the configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*configPath, cmd == "run")
+	if err != nil {
+		return err
+	}
+	if cmd == "migrate" {
+		return migrate(ctx, cfg, stdout)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serve(ctx, cfg, log, scheduler.RealClock{}, nil)
+}
+
+func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "database %s is up to date\n", cfg.Store.Path)
+	return nil
+}
+
+// serve runs the bot until ctx ends, then closes the gateway and the
+// database cleanly. Tests pass a fake clock, and ready to learn when
+// commands are registered and channels reconciled.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, clock scheduler.Clock, ready chan<- struct{}) error {
+	st, err := store.Open(ctx, cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := bot.New(bot.Config{Token: cfg.Discord.Token, APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID}, st, log)
+	if err != nil {
+		return err
+	}
+	app := &commands.App{Store: st, Discord: b, DefaultTimezone: cfg.Defaults.Timezone,
+		DeleteOnArchive: cfg.Groups.OnArchive == "delete", Now: clock.Now, Log: log}
+	sched := scheduler.New(st, b, app, clock, log)
+	app.Scheduler = sched
+	b.SetRouter(app.Router())
+	if err := b.Open(); err != nil {
+		return err
+	}
+	schedDone := make(chan error, 1)
+	schedCtx, stopSched := context.WithCancel(ctx)
+	go func() { schedDone <- sched.Run(schedCtx) }()
+	log.Info("hearth is running", "version", version)
+	if ready != nil {
+		go func() {
+			select {
+			case <-b.Ready():
+				close(ready)
+			case <-ctx.Done():
+			}
+		}()
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	stopSched()
+	if err := <-schedDone; err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("scheduler stopped with an error", "err", err)
+	}
+	return b.Close()
+}

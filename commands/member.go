@@ -1,0 +1,186 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"hearth/messages"
+	"hearth/store"
+)
+
+// listGroups answers /groups: every live group with its kind, state, seats
+// and next session, marking those the caller is in. It names no members.
+func (a *App) listGroups(ctx context.Context, in *Interaction) Response {
+	groups, err := a.Store.Groups(ctx, in.GuildID)
+	if err != nil {
+		return a.failed(in, err)
+	}
+	if len(groups) == 0 {
+		return Reply(messages.NoGroups)
+	}
+	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
+	if err != nil {
+		return a.failed(in, err)
+	}
+	in_ := map[int64]bool{}
+	for _, g := range mine {
+		in_[g.ID] = true
+	}
+	lines := make([]string, 0, len(groups))
+	for _, g := range groups {
+		next, _ := a.nextSession(g)
+		lines = append(lines, messages.GroupLine(g.Name, string(g.Kind), groupState(g), g.SeatsLeft(), next, in_[g.ID]))
+	}
+	return Reply(messages.GroupList(lines))
+}
+
+// groupState is the word /groups shows: enrolling, full, locked or open.
+func groupState(g store.Group) string {
+	switch {
+	case g.State == store.StateLocked:
+		return "locked"
+	case g.SeatsLeft() == 0:
+		return "full"
+	case g.Kind == store.KindClosed:
+		return "enrolling"
+	}
+	return "open"
+}
+
+func (a *App) join(ctx context.Context, in *Interaction) Response {
+	name := in.Options.String("group")
+	g, err := a.Store.GroupByName(ctx, in.GuildID, name)
+	if errors.Is(err, store.ErrNoGroup) {
+		return Reply(messages.UnknownGroup(name))
+	}
+	if err != nil {
+		return a.failed(in, err)
+	}
+	if g.ChannelID == "" {
+		// Its channel is still being made (or repaired at start-up).
+		return Reply(messages.NotReady(g.Name))
+	}
+	switch err := a.Store.Join(ctx, g.ID, in.UserID, a.now()); {
+	case errors.Is(err, store.ErrAlreadyMember):
+		return Reply(messages.AlreadyMember(g.Name, g.ChannelID))
+	case errors.Is(err, store.ErrLocked):
+		return Reply(messages.Locked(g.Name))
+	case errors.Is(err, store.ErrFull):
+		return Reply(messages.Full(g.Name))
+	case errors.Is(err, store.ErrArchived), errors.Is(err, store.ErrNoGroup):
+		return Reply(messages.Archived(g.Name))
+	case err != nil:
+		return a.failed(in, err)
+	}
+	if err := a.Discord.AllowMember(ctx, g.ChannelID, in.UserID); err != nil {
+		a.Log.Warn("join undone: channel overwrite failed", "group", g.ID, "err", err)
+		if _, uerr := a.Store.Leave(context.WithoutCancel(ctx), g.ID, in.UserID); uerr != nil {
+			a.Log.Error("undo join failed", "group", g.ID, "err", uerr)
+		}
+		return Reply(messages.DiscordFailed)
+	}
+	next, _ := a.nextSession(g)
+	return Reply(messages.Joined(g.Name, g.ChannelID, next))
+}
+
+func (a *App) leave(ctx context.Context, in *Interaction) Response {
+	name := in.Options.String("group")
+	g, err := a.Store.GroupByName(ctx, in.GuildID, name)
+	if errors.Is(err, store.ErrNoGroup) {
+		return Reply(messages.UnknownGroup(name))
+	}
+	if err != nil {
+		return a.failed(in, err)
+	}
+	return a.removeFromGroup(ctx, in, g, in.UserID, func() Response {
+		if g.State == store.StateLocked {
+			return Reply(messages.LeftLocked(g.Name))
+		}
+		return Reply(messages.Left(g.Name))
+	}, func() Response { return Reply(messages.NotMember(g.Name)) })
+}
+
+// removeFromGroup takes userID out of g in the database, then the channel,
+// and puts the membership back if the channel change fails.
+func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Group, userID string,
+	done, notMember func() Response) Response {
+	joinedAt, err := a.Store.Leave(ctx, g.ID, userID)
+	switch {
+	case errors.Is(err, store.ErrNotMember):
+		return notMember()
+	case err != nil:
+		return a.failed(in, err)
+	}
+	if g.ChannelID != "" {
+		if err := a.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+			a.Log.Warn("leave undone: channel overwrite failed", "group", g.ID, "err", err)
+			if uerr := a.Store.Rejoin(context.WithoutCancel(ctx), g.ID, userID, joinedAt); uerr != nil {
+				a.Log.Error("undo leave failed", "group", g.ID, "err", uerr)
+			}
+			return Reply(messages.DiscordFailed)
+		}
+	}
+	return done()
+}
+
+// suggestJoinable offers the live groups the caller is not in, matching what
+// they typed anywhere in the name.
+func (a *App) suggestJoinable(ctx context.Context, in *Interaction) Response {
+	groups, err := a.Store.Groups(ctx, in.GuildID)
+	if err != nil {
+		return a.failed(in, err)
+	}
+	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
+	if err != nil {
+		return a.failed(in, err)
+	}
+	skip := map[int64]bool{}
+	for _, g := range mine {
+		skip[g.ID] = true
+	}
+	return Response{Choices: matchGroups(groups, in.Options.String(in.Focused), func(g store.Group) bool {
+		return !skip[g.ID] && g.State == store.StateActive
+	})}
+}
+
+// suggestOwn offers the caller's own groups, for /leave.
+func (a *App) suggestOwn(ctx context.Context, in *Interaction) Response {
+	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
+	if err != nil {
+		return a.failed(in, err)
+	}
+	return Response{Choices: matchGroups(mine, in.Options.String(in.Focused), nil)}
+}
+
+// maxChoices is Discord's limit on autocomplete suggestions.
+const maxChoices = 25
+
+// matchGroups returns up to 25 choices among groups whose name contains
+// typed, ignoring case, and that keep accepts.
+func matchGroups(groups []store.Group, typed string, keep func(store.Group) bool) []Choice {
+	typed = store.NameKey(typed)
+	choices := []Choice{}
+	for _, g := range groups {
+		if len(choices) == maxChoices {
+			break
+		}
+		if keep != nil && !keep(g) {
+			continue
+		}
+		if strings.Contains(store.NameKey(g.Name), typed) {
+			choices = append(choices, Choice{Name: choiceName(g.Name), Value: g.Name})
+		}
+	}
+	return choices
+}
+
+// choiceName fits a name into Discord's 100-character choice name.
+func choiceName(name string) string {
+	r := []rune(name)
+	if len(r) > 100 {
+		return fmt.Sprint(string(r[:99]), "…")
+	}
+	return name
+}
