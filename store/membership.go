@@ -44,16 +44,19 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 	})
 }
 
-// Leave removes userID from a group. It returns ErrNotMember when they are not in it.
-func (s *Store) Leave(ctx context.Context, groupID int64, userID string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ?`, groupID, userID)
+// Leave removes userID from a group and returns when they had joined, so that
+// Rejoin can undo it. It returns ErrNotMember when they are not in it.
+func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joinedAt time.Time, err error) {
+	var at int64
+	err = s.db.QueryRowContext(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
+		groupID, userID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotMember
+	}
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNotMember
-	}
-	return nil
+	return time.Unix(at, 0), nil
 }
 
 // Rejoin puts back a membership that Leave removed, bypassing the lock and

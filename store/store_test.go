@@ -83,14 +83,14 @@ func TestJoinRules(t *testing.T) {
 		{"first join", func() error { return s.Join(ctx, open.ID, "u1", now) }, nil},
 		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now) }, ErrAlreadyMember},
 		{"full", func() error { return s.Join(ctx, open.ID, "u2", now) }, ErrFull},
-		{"leave a group you are not in", func() error { return s.Leave(ctx, open.ID, "u2") }, ErrNotMember},
+		{"leave a group you are not in", func() error { _, err := s.Leave(ctx, open.ID, "u2"); return err }, ErrNotMember},
 		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now) }, ErrNoGroup},
 		{"enrol before the start", func() error { return s.Join(ctx, closed.ID, "u1", now) }, nil},
 		{"start an open group", func() error { return s.Lock(ctx, open.ID, now) }, ErrNotClosed},
 		{"start", func() error { return s.Lock(ctx, closed.ID, now) }, nil},
 		{"start twice", func() error { return s.Lock(ctx, closed.ID, now) }, ErrAlreadyLocked},
 		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now) }, ErrLocked},
-		{"leave after the lock", func() error { return s.Leave(ctx, closed.ID, "u1") }, nil},
+		{"leave after the lock", func() error { _, err := s.Leave(ctx, closed.ID, "u1"); return err }, nil},
 		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now) }, ErrLocked},
 	}
 	for _, st := range steps {
