@@ -1,0 +1,300 @@
+// Package fakediscord is an in-process fake of Discord's HTTP API and
+// Gateway for end-to-end tests. The real bot (a discordgo session whose REST
+// base URL is rewritten to APIURL) talks to it over real sockets on
+// 127.0.0.1.
+//
+// Every REST request is checked against Discord's official OpenAPI spec
+// (testdata/discord-api/openapi.json): an unknown route, a bad parameter or
+// a body that breaks the request schema fails the test that owns the Server
+// (t.Errorf) and is answered the way Discord would (404 / 400 code 50035).
+//
+// The fake keeps an in-memory model of guilds, roles, members, channels,
+// permission overwrites, messages, scheduled events, application commands
+// and interactions, and dispatches the matching Gateway events.
+//
+// Typical use:
+//
+//	f := fakediscord.New(t)                      // guild f.GuildID, channel f.GeneralChannelID
+//	alice := f.AddMember(f.GuildID, "alice")
+//	// start the bot with token f.Token and REST base f.APIURL() (discordgo
+//	// speaks v9: rewrite https://discord.com/api/v9/... to <fake>/api/v9/...)
+//	if err := f.WaitGateway(1, 0, 5*time.Second); err != nil { t.Fatal(err) }
+//	r, err := f.Command(f.GuildID, alice, "group", fakediscord.Opt{Name: "list", Type: 1}).Wait(5 * time.Second)
+//
+// Rules taken from Discord's docs beyond the spec (a violation fails the
+// test like a spec violation, and is answered 400 code 50035): overwrite
+// "type" is required, CHAT_INPUT commands need a lowercase name and a 1-100
+// character description, messages may not be empty or longer than 2000
+// characters, allowed_mentions may not combine parse "users" with users,
+// callback types must fit the interaction type, EXTERNAL scheduled events
+// need a location and an end time and no channel.
+package fakediscord
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Options configure a Server. Zero fields take defaults.
+type Options struct {
+	// HeartbeatInterval sent in HELLO (default 500ms). discordgo v0.29.0
+	// sends its first heartbeat at once and then one per interval, and
+	// reconnects if no ACK arrived for 5 intervals.
+	HeartbeatInterval time.Duration
+	// CallbackDeadline is how long after dispatch an interaction may be
+	// answered (default 3s, as on Discord).
+	CallbackDeadline time.Duration
+	// PrivilegedIntents lists the privileged intents (GUILD_MEMBERS 1<<1,
+	// GUILD_PRESENCES 1<<8, MESSAGE_CONTENT 1<<15) enabled for the app;
+	// an IDENTIFY asking for others is closed with 4014.
+	PrivilegedIntents int
+	// RetryAfter is the retry_after of 429s made by FailNext (default 50ms).
+	RetryAfter time.Duration
+	// RouteRateLimit is the per-bucket limit per second reported in the
+	// X-RateLimit-* headers and enforced (default 50).
+	RouteRateLimit int
+}
+
+// Fixed identities of the fake.
+const (
+	Token     = "fake-bot-token"
+	AppID     = "1100000000000000001"
+	BotUserID = "1100000000000000001"
+	BotName   = "Hearth"
+)
+
+// Server is a fake Discord. All methods are safe for concurrent use.
+type Server struct {
+	Token     string // bot token (without "Bot ")
+	AppID     string // application id
+	BotUserID string // bot user id (equal to AppID, as for modern apps)
+	GuildID   string // the guild made by New ("Test Server")
+	// GeneralChannelID is the text channel "general" made by New in GuildID;
+	// interactions are invoked there unless stated otherwise.
+	GeneralChannelID string
+	// OwnerID is the owner of the guild made by New.
+	OwnerID string
+
+	t       testing.TB
+	opts    Options
+	spec    *apiSpec
+	ln      net.Listener
+	httpSrv *http.Server
+	baseURL string
+	closed  chan struct{}
+	once    sync.Once
+	wg      sync.WaitGroup
+	lifeMu  sync.Mutex
+	closing bool
+
+	mu           sync.Mutex // guards everything below
+	lastID       int64
+	users        map[string]*user
+	guilds       map[string]*guild
+	guildOrder   []string
+	channels     map[string]*channel
+	messages     map[string][]*message // by channel, oldest first
+	dms          map[string]string     // user id -> DM channel id
+	dmClosed     map[string]bool
+	commands     map[string][]map[string]any // scope ("" global, else guild id)
+	interactions map[string]*Interaction     // by id
+	byToken      map[string]*Interaction
+	nonces       map[string]nonceEntry
+	journal      []*Call
+	faults       []*fault
+	buckets      map[string]*bucket
+	global       struct {
+		limit int
+		start time.Time
+		count int
+	}
+	gw gatewayState
+}
+
+// New starts a fake Discord on 127.0.0.1 with one guild ("Test Server")
+// holding the bot (via a "Hearth" role with DefaultBotPermissions), the
+// owner, and a text channel "general". t.Cleanup closes it.
+func New(t testing.TB, opts ...Options) *Server {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.HeartbeatInterval <= 0 {
+		o.HeartbeatInterval = 500 * time.Millisecond
+	}
+	o.HeartbeatInterval = max(o.HeartbeatInterval, time.Millisecond)
+	if o.CallbackDeadline <= 0 {
+		o.CallbackDeadline = 3 * time.Second
+	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = 50 * time.Millisecond
+	}
+	if o.RouteRateLimit <= 0 {
+		o.RouteRateLimit = 50
+	}
+	spec, err := loadSpec()
+	if err != nil {
+		t.Fatalf("fakediscord: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("fakediscord: listen: %v", err)
+	}
+	s := &Server{
+		Token: Token, AppID: AppID, BotUserID: BotUserID,
+		t: t, opts: o, spec: spec, ln: ln, closed: make(chan struct{}),
+		baseURL:      "http://" + ln.Addr().String(),
+		users:        map[string]*user{BotUserID: {id: BotUserID, username: BotName, bot: true}},
+		guilds:       map[string]*guild{},
+		channels:     map[string]*channel{},
+		messages:     map[string][]*message{},
+		dms:          map[string]string{},
+		dmClosed:     map[string]bool{},
+		commands:     map[string][]map[string]any{},
+		interactions: map[string]*Interaction{},
+		byToken:      map[string]*Interaction{},
+		nonces:       map[string]nonceEntry{},
+		buckets:      map[string]*bucket{},
+	}
+	s.lastID = 1200000000000000000
+	s.gw.init()
+	s.mu.Lock()
+	g := s.addGuildLocked("Test Server")
+	s.GuildID = g.id
+	s.OwnerID = g.ownerID
+	s.GeneralChannelID = g.channelOrder[0]
+	s.mu.Unlock()
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("fakediscord: serve: %v", err)
+		}
+	}()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// APIURL is the REST base, "http://127.0.0.1:PORT/api/v10" (v9 is served
+// too, under /api/v9).
+func (s *Server) APIURL() string { return s.baseURL + "/api/v10" }
+
+// GatewayURL is the WebSocket URL handed out by GET /gateway(/bot).
+func (s *Server) GatewayURL() string { return "ws://" + s.ln.Addr().String() + "/" }
+
+// Close stops the server, closes gateway connections and waits for its
+// goroutines. It is idempotent and called by t.Cleanup.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		s.lifeMu.Lock()
+		s.closing = true
+		s.lifeMu.Unlock()
+		close(s.closed)
+		_ = s.httpSrv.Close()
+		s.gw.closeAll()
+		s.wg.Wait()
+	})
+}
+
+func (s *Server) isClosed() bool {
+	select {
+	case <-s.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// errorf reports a test failure unless the server is already closed.
+func (s *Server) errorf(format string, args ...any) {
+	if s.isClosed() {
+		return
+	}
+	s.t.Errorf("fakediscord: "+format, args...)
+}
+
+// addGuildLocked makes a guild with @everyone, an owner, the bot (with a
+// managed role) and a "general" text channel.
+func (s *Server) addGuildLocked(name string) *guild {
+	g := &guild{id: s.nextID(), name: name, roles: map[string]*role{}, members: map[string]*member{}, events: map[string]*schedEvent{}}
+	s.guilds[g.id] = g
+	s.guildOrder = append(s.guildOrder, g.id)
+	g.roles[g.id] = &role{id: g.id, name: "@everyone", perms: DefaultEveryonePermissions}
+	owner := &user{id: s.nextID(), username: "owner"}
+	s.users[owner.id] = owner
+	g.ownerID = owner.id
+	now := time.Now()
+	g.members[owner.id] = &member{userID: owner.id, joinedAt: now}
+	g.memberOrder = append(g.memberOrder, owner.id)
+	bot := &role{id: s.nextID(), name: BotName, perms: DefaultBotPermissions, managed: true}
+	g.insertRole(bot)
+	g.botRoleID = bot.id
+	g.members[s.BotUserID] = &member{userID: s.BotUserID, roles: []string{bot.id}, joinedAt: now}
+	g.memberOrder = append(g.memberOrder, s.BotUserID)
+	c := &channel{id: s.nextID(), guildID: g.id, typ: ChannelTypeGuildText, name: "general"}
+	s.channels[c.id] = c
+	g.channelOrder = append(g.channelOrder, c.id)
+	return g
+}
+
+// apiError is a Discord JSON error answer.
+type apiError struct {
+	status int
+	code   int
+	msg    string
+	errs   any
+}
+
+func (e *apiError) body() map[string]any {
+	b := map[string]any{"code": e.code, "message": e.msg}
+	if e.errs != nil {
+		b["errors"] = e.errs
+	}
+	return b
+}
+
+func errUnknown(code int, what string) *apiError {
+	return &apiError{status: 404, code: code, msg: "Unknown " + what}
+}
+
+var (
+	errMissingPerms   = &apiError{status: 403, code: 50013, msg: "Missing Permissions"}
+	errMissingAccess  = &apiError{status: 403, code: 50001, msg: "Missing Access"}
+	errUnauthorized   = &apiError{status: 401, code: 0, msg: "401: Unauthorized"}
+	errNotFound       = &apiError{status: 404, code: 0, msg: "404: Not Found"}
+	errMethod         = &apiError{status: 405, code: 0, msg: "405: Method Not Allowed"}
+	errUnknownChannel = errUnknown(10003, "Channel")
+	errUnknownGuild   = errUnknown(10004, "Guild")
+	errUnknownMember  = errUnknown(10007, "Member")
+	errUnknownMessage = errUnknown(10008, "Message")
+	errUnknownRole    = errUnknown(10011, "Role")
+	errUnknownUser    = errUnknown(10013, "User")
+	errUnknownWebhook = errUnknown(10015, "Webhook")
+	errUnknownInter   = errUnknown(10062, "interaction")
+	errUnknownEvent   = errUnknown(10070, "Guild Scheduled Event")
+	errAcked          = &apiError{status: 400, code: 40060, msg: "Interaction has already been acknowledged."}
+	errCannotDM       = &apiError{status: 403, code: 50007, msg: "Cannot send messages to this user"}
+)
+
+func errInvalidForm(field, msg string) *apiError {
+	return &apiError{status: 400, code: 50035, msg: "Invalid Form Body",
+		errs: map[string]any{field: map[string]any{"_errors": []any{map[string]any{"code": "INVALID", "message": msg}}}}}
+}
+
+// versionPrefix strips /api/v9 or /api/v10.
+func versionPrefix(path string) (string, bool) {
+	for _, p := range []string{"/api/v10", "/api/v9"} {
+		if rest, ok := strings.CutPrefix(path, p); ok && (rest == "" || rest[0] == '/') {
+			return rest, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) String() string { return fmt.Sprintf("fakediscord(%s)", s.baseURL) }

@@ -1,0 +1,365 @@
+package fakediscord
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Channel is a snapshot of a channel.
+type Channel struct {
+	ID, GuildID, Name, ParentID, Topic string
+	Type                               int
+	Position                           int
+	Overwrites                         []Overwrite
+	Recipients                         []string // DM channels
+}
+
+// Overwrite is a permission overwrite (Type 0 role, 1 member).
+type Overwrite struct {
+	ID          string
+	Type        int
+	Allow, Deny int64
+}
+
+// Message is a snapshot of a message.
+type Message struct {
+	ID, ChannelID, GuildID, AuthorID string
+	Content                          string
+	Flags                            int
+	Ephemeral                        bool
+	AllowedMentions                  *AllowedMentions
+	// Mentions are the user ids actually pinged under Discord's rules:
+	// <@id> in the content, filtered by allowed_mentions (parse "users" or
+	// listed in users); without allowed_mentions every <@id> pings.
+	Mentions        []string
+	MentionRoles    []string
+	MentionEveryone bool
+	Nonce           string
+	Embeds          json.RawMessage
+	Components      json.RawMessage
+	InteractionID   string // set for interaction responses and followups
+	Edited          bool
+	CreatedAt       time.Time
+}
+
+// Role is a snapshot of a role.
+type Role struct {
+	ID, Name    string
+	Permissions int64
+	Position    int
+	Managed     bool
+}
+
+// Member is a snapshot of a guild member.
+type Member struct {
+	UserID, Username string
+	Roles            []string
+	Permissions      int64 // guild-level, derived from roles
+}
+
+// ScheduledEvent is a snapshot of a guild scheduled event.
+type ScheduledEvent struct {
+	ID, GuildID, Name, Description string
+	Start, End                     time.Time // End is zero if unset
+	Status, EntityType             int
+	ChannelID, Location            string
+	Raw                            json.RawMessage // as the API returns it
+}
+
+// AddGuild adds a guild like the one New makes (owner, bot with its role,
+// "general") and sends GUILD_CREATE to live gateway sessions.
+func (s *Server) AddGuild(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.addGuildLocked(name)
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	for _, sess := range s.gw.sessions {
+		sess.dispatch("GUILD_CREATE", intentGuilds, mustJSON(s.guildCreateJSON(g, sess.intents&intentGuildPresences != 0)))
+	}
+	return g.id
+}
+
+func (s *Server) mustGuild(id string) *guild {
+	g := s.guilds[id]
+	if g == nil {
+		s.t.Errorf("fakediscord: unknown guild %q", id)
+	}
+	return g
+}
+
+// AddRole adds a role (placed just above @everyone, so below the bot's
+// role) and dispatches GUILD_ROLE_CREATE. It returns the role id.
+func (s *Server) AddRole(guildID, name string, perms int64) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.mustGuild(guildID)
+	if g == nil {
+		return ""
+	}
+	r := &role{id: s.nextID(), name: name, perms: perms}
+	g.insertRole(r)
+	s.dispatch("GUILD_ROLE_CREATE", intentGuilds, map[string]any{"guild_id": g.id, "role": roleJSON(r)})
+	return r.id
+}
+
+// AddMember makes a user and adds them to the guild with the given roles
+// (GUILD_MEMBER_ADD). It returns the user id. With guildID "" the user is
+// made but joins no guild (useful for DMs).
+func (s *Server) AddMember(guildID, username string, roleIDs ...string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := &user{id: s.nextID(), username: username}
+	s.users[u.id] = u
+	if guildID == "" {
+		return u.id
+	}
+	g := s.mustGuild(guildID)
+	if g == nil {
+		return u.id
+	}
+	for _, rid := range roleIDs {
+		if g.roles[rid] == nil {
+			s.t.Errorf("fakediscord: AddMember: unknown role %q", rid)
+		}
+	}
+	m := &member{userID: u.id, roles: append([]string{}, roleIDs...), joinedAt: time.Now()}
+	g.members[u.id] = m
+	g.memberOrder = append(g.memberOrder, u.id)
+	s.dispatch("GUILD_MEMBER_ADD", intentGuildMembers, s.memberUpdateJSON(g, m))
+	return u.id
+}
+
+// SetMemberRoles replaces a member's roles out of band (as a moderator
+// would), dispatching GUILD_MEMBER_UPDATE.
+func (s *Server) SetMemberRoles(guildID, userID string, roleIDs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.mustGuild(guildID)
+	if g == nil || g.members[userID] == nil {
+		s.t.Errorf("fakediscord: SetMemberRoles: unknown member %q", userID)
+		return
+	}
+	g.members[userID].roles = append([]string{}, roleIDs...)
+	s.dispatch("GUILD_MEMBER_UPDATE", intentGuildMembers, s.memberUpdateJSON(g, g.members[userID]))
+}
+
+// SetBotPermissions sets the permissions of the bot's role. The bot also
+// has whatever @everyone has (see SetRolePermissions).
+func (s *Server) SetBotPermissions(guildID string, perms int64) {
+	s.mu.Lock()
+	g := s.mustGuild(guildID)
+	s.mu.Unlock()
+	if g != nil {
+		s.SetRolePermissions(guildID, g.botRoleID, perms)
+	}
+}
+
+// SetRolePermissions sets a role's permissions (the @everyone role's id is
+// the guild id) and dispatches GUILD_ROLE_UPDATE.
+func (s *Server) SetRolePermissions(guildID, roleID string, perms int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.mustGuild(guildID)
+	if g == nil || g.roles[roleID] == nil {
+		s.t.Errorf("fakediscord: unknown role %q", roleID)
+		return
+	}
+	g.roles[roleID].perms = perms
+	s.dispatch("GUILD_ROLE_UPDATE", intentGuilds, map[string]any{"guild_id": g.id, "role": roleJSON(g.roles[roleID])})
+}
+
+// SetDMsClosed makes messages to the user's DM fail with 50007.
+func (s *Server) SetDMsClosed(userID string, closed bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dmClosed[userID] = closed
+}
+
+// RegisteredCommands returns the commands registered for a guild ("" for
+// global ones) as the API returned them.
+func (s *Server) RegisteredCommands(guildID string) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []json.RawMessage
+	for _, c := range s.commands[guildID] {
+		out = append(out, mustJSON(c))
+	}
+	return out
+}
+
+func snapshotChannel(c *channel) Channel {
+	return Channel{ID: c.id, GuildID: c.guildID, Name: c.name, ParentID: c.parentID, Topic: c.topic, Type: c.typ,
+		Position: c.position, Overwrites: append([]Overwrite{}, c.overwrites...), Recipients: append([]string(nil), c.recipients...)}
+}
+
+// Channels returns the guild's channels in creation order.
+func (s *Server) Channels(guildID string) []Channel {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[guildID]
+	if g == nil {
+		return nil
+	}
+	var out []Channel
+	for _, id := range g.channelOrder {
+		out = append(out, snapshotChannel(s.channels[id]))
+	}
+	return out
+}
+
+// Channel returns a channel (guild or DM) by id.
+func (s *Server) Channel(id string) (Channel, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channels[id]
+	if c == nil {
+		return Channel{}, false
+	}
+	return snapshotChannel(c), true
+}
+
+// DMChannel returns the id of the DM channel with a user, "" if none.
+func (s *Server) DMChannel(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dms[userID]
+}
+
+// Messages returns the channel's messages, oldest first, including
+// ephemeral interaction responses (Ephemeral set) which Discord's REST API
+// does not list.
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages[channelID] {
+		out = append(out, Message{ID: m.id, ChannelID: m.channelID, GuildID: m.guildID, AuthorID: m.authorID,
+			Content: m.content, Flags: m.flags, Ephemeral: m.flags&flagEphemeral != 0, AllowedMentions: m.allowed,
+			Mentions: append([]string(nil), m.mentions...), MentionRoles: append([]string(nil), m.mentionRoles...),
+			MentionEveryone: m.mentionEveryone, Nonce: m.nonce, Embeds: m.embeds, Components: m.components,
+			InteractionID: m.interactionID, Edited: !m.editedAt.IsZero(), CreatedAt: m.createdAt})
+	}
+	return out
+}
+
+// PostMessage posts a message by a user (MESSAGE_CREATE), out of band.
+func (s *Server) PostMessage(channelID, userID, content string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channels[channelID]
+	if c == nil {
+		s.t.Errorf("fakediscord: PostMessage: unknown channel %q", channelID)
+		return ""
+	}
+	m := &message{id: s.nextID(), channelID: c.id, guildID: c.guildID, authorID: userID, content: content, createdAt: time.Now()}
+	m.mentions, m.mentionRoles, m.mentionEveryone = computeMentions(content, nil)
+	s.messages[c.id] = append(s.messages[c.id], m)
+	c.lastMessageID = m.id
+	s.dispatchMessage("MESSAGE_CREATE", m)
+	return m.id
+}
+
+// DeleteOverwrite removes an overwrite out of band (as a human would, e.g.
+// while the bot was down): no journal entry; CHANNEL_UPDATE is dispatched
+// to live sessions (and replayed on resume).
+func (s *Server) DeleteOverwrite(channelID, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.channels[channelID]; c != nil {
+		s.removeOverwriteLocked(c, id)
+	}
+}
+
+// DeleteChannel deletes a guild channel out of band (CHANNEL_DELETE).
+func (s *Server) DeleteChannel(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := s.channels[channelID]; c != nil && c.guildID != "" {
+		s.deleteChannelLocked(c)
+	}
+}
+
+// Roles returns the guild's roles by position (@everyone first).
+func (s *Server) Roles(guildID string) []Role {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[guildID]
+	if g == nil {
+		return nil
+	}
+	var out []Role
+	for _, r := range g.sortedRoles() {
+		out = append(out, Role{ID: r.id, Name: r.name, Permissions: r.perms, Position: r.position, Managed: r.managed})
+	}
+	return out
+}
+
+// Member returns a guild member.
+func (s *Server) Member(guildID, userID string) (Member, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[guildID]
+	if g == nil || g.members[userID] == nil {
+		return Member{}, false
+	}
+	m := g.members[userID]
+	return Member{UserID: userID, Username: s.users[userID].username, Roles: append([]string{}, m.roles...),
+		Permissions: g.basePermissions(userID)}, true
+}
+
+// ChannelPermissions returns a member's computed permissions in a channel.
+func (s *Server) ChannelPermissions(channelID, userID string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channels[channelID]
+	if c == nil || c.guildID == "" {
+		return 0
+	}
+	return s.guilds[c.guildID].channelPermissions(c, userID)
+}
+
+// ScheduledEvents returns the guild's scheduled events in creation order.
+func (s *Server) ScheduledEvents(guildID string) []ScheduledEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[guildID]
+	if g == nil {
+		return nil
+	}
+	var out []ScheduledEvent
+	for _, id := range g.eventOrder {
+		e := g.events[id]
+		j := s.eventJSON(e)
+		ev := ScheduledEvent{ID: e.id, GuildID: g.id, Name: asString(j["name"]), Description: asString(j["description"]),
+			Status: e.status, ChannelID: asString(j["channel_id"]), Raw: mustJSON(j)}
+		ev.Start, _ = time.Parse(time.RFC3339, asString(j["scheduled_start_time"]))
+		ev.End, _ = time.Parse(time.RFC3339, asString(j["scheduled_end_time"]))
+		if et, ok := j["entity_type"].(float64); ok {
+			ev.EntityType = int(et)
+		}
+		if md, ok := j["entity_metadata"].(map[string]any); ok {
+			ev.Location = asString(md["location"])
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// Journal returns every REST call so far, in arrival order.
+func (s *Server) Journal() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Call, len(s.journal))
+	for i, c := range s.journal {
+		out[i] = *c
+	}
+	return out
+}
+
+// Interaction returns a dispatched interaction by id (nil if unknown).
+func (s *Server) Interaction(id string) *Interaction {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.interactions[id]
+}
