@@ -37,6 +37,9 @@ type Discord interface {
 	RemoveMember(ctx context.Context, channelID, userID string) error
 	// ArchiveChannel makes the channel read-only for memberIDs, or deletes it.
 	ArchiveChannel(ctx context.Context, channelID string, memberIDs []string, deleteChannel bool) error
+	// SendMessage posts in a channel, pinging exactly mentionIDs; nonce, when
+	// set, lets Discord drop a repeat.
+	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
 }
 
 // Scheduler is told when a group's schedule or state changes, so that its
@@ -145,6 +148,18 @@ func (a *App) managedGroup(ctx context.Context, in *Interaction) (store.Group, *
 func (a *App) failed(in *Interaction, err error) Response {
 	a.Log.Error("command failed", "route", in.Route(), "guild", in.GuildID, "err", err)
 	return Reply(messages.Apology)
+}
+
+// note posts a line about a group's life (created, started, archived) in
+// the server's log channel, if it has one. It never names members.
+func (a *App) note(ctx context.Context, guildID, content string) {
+	st, err := a.Store.Settings(ctx, guildID)
+	if err != nil || st.LogChannelID == "" {
+		return
+	}
+	if err := a.Discord.SendMessage(ctx, st.LogChannelID, content, nil, ""); err != nil {
+		a.Log.Warn("log channel note failed", "guild", guildID, "err", err)
+	}
 }
 
 func (a *App) reschedule(ctx context.Context, groupID int64) {

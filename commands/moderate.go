@@ -44,6 +44,7 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) Response {
 	g.ChannelID = channelID
 	a.reschedule(ctx, g.ID)
 	a.Log.Info("group created", "guild", g.GuildID, "group", g.ID, "kind", g.Kind)
+	a.note(ctx, g.GuildID, messages.NoteCreated(g.Name, string(g.Kind), in.UserID))
 	return Reply(messages.Created(g.Name, string(g.Kind), g.Capacity, channelID, g.StartAt, a.upcoming(g, 3)))
 }
 
@@ -198,6 +199,7 @@ func (a *App) startGroup(ctx context.Context, in *Interaction) Response {
 	}
 	a.reschedule(ctx, g.ID)
 	a.Log.Info("group started", "guild", g.GuildID, "group", g.ID)
+	a.note(ctx, g.GuildID, messages.NoteStarted(g.Name, in.UserID))
 	return Reply(messages.Started(g.Name, g.MemberCount))
 }
 
@@ -317,6 +319,7 @@ func (a *App) Archive(ctx context.Context, groupID int64) error {
 	}
 	a.reschedule(ctx, g.ID)
 	a.Log.Info("group archived", "guild", g.GuildID, "group", g.ID)
+	a.note(ctx, g.GuildID, messages.NoteArchived(g.Name))
 	return nil
 }
 

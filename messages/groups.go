@@ -188,3 +188,16 @@ func Settings(changed bool, modRole, category, logChannel, timezone string) stri
 		head, orNone(modRole, "<@&"+modRole+">"), orNone(category, Channel(category)),
 		orNone(logChannel, Channel(logChannel)), timezone)
 }
+
+// Notes in the server's log channel. They say who acted, never who is in a group.
+func NoteCreated(group, kind, by string) string {
+	return fmt.Sprintf("📘 %s created the %s group **%s**.", User(by), kind, group)
+}
+
+func NoteStarted(group, by string) string {
+	return fmt.Sprintf("🔒 %s started **%s**; it no longer takes new members.", User(by), group)
+}
+
+func NoteArchived(group string) string {
+	return fmt.Sprintf("📦 **%s** was archived.", group)
+}

@@ -228,3 +228,32 @@ func TestRestartCreatesNoDuplicatesAndRepairsOverwrites(t *testing.T) {
 		t.Fatalf("%d channel creations, want 1", creates)
 	}
 }
+
+func TestLogChannelNotesNameNoMembers(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	admin := w.fake.AddMember(w.guild, "admin", w.fake.AddRole(w.guild, "Admins", 1<<3))
+	logChannel := w.fake.GeneralChannelID
+	wantReply(t, w.do(admin, "setup", fakediscord.Opt{Name: "log_channel", Type: 7, Value: logChannel}), "Saved")
+	w.group(w.mod, "create", str("name", "Spring Cohort"), str("type", "closed"))
+	w.do(w.alice, "join", str("group", "Spring Cohort"))
+	w.group(w.mod, "start", str("group", "Spring Cohort"))
+	w.group(w.mod, "archive", str("group", "Spring Cohort"))
+	var notes []fakediscord.Message
+	for _, m := range w.fake.Messages(logChannel) {
+		if !m.Ephemeral && m.AuthorID == w.fake.BotUserID {
+			notes = append(notes, m)
+		}
+	}
+	if len(notes) != 3 {
+		t.Fatalf("%d notes in the log channel, want 3 (created, started, archived)", len(notes))
+	}
+	for _, m := range notes {
+		if strings.Contains(m.Content, w.alice) || len(m.Mentions) != 0 || m.MentionEveryone {
+			t.Errorf("note %q names or pings someone: mentions %v", m.Content, m.Mentions)
+		}
+		if m.AllowedMentions == nil || len(m.AllowedMentions.Parse) != 0 {
+			t.Errorf("note %q may ping: allowed_mentions %+v", m.Content, m.AllowedMentions)
+		}
+	}
+}
