@@ -187,3 +187,19 @@ func TestAutocompleteShowsOnlyWhatTheCallerMaySee(t *testing.T) {
 		}
 	}
 }
+
+// A reply that waits on a slow Discord call is deferred within the 3-second
+// deadline and then completed by editing the original response.
+func TestSlowRepliesAreDeferred(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.fake.HangNext("PUT", "/channels/{channel_id}/permissions/{overwrite_id}", 1, 2500*time.Millisecond)
+	r, err := w.fake.Command(w.guild, w.alice, "join", str("group", "Grief Circle")).Wait(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Deferred || !r.Ephemeral || !strings.Contains(r.Content, "Welcome") {
+		t.Fatalf("reply = %+v; want a deferred ephemeral welcome", r)
+	}
+}
