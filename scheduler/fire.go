@@ -1,0 +1,276 @@
+package scheduler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"hearth/messages"
+	"hearth/store"
+)
+
+// How a reminder is sent once, also across crashes:
+//
+//  1. The intent is recorded first: a firings row keyed by group, session and
+//     lead time (UNIQUE), in the same transaction that moves the job on to the
+//     next session. A second intent for the same reminder is refused by the
+//     key, so a rescheduled or replayed job never sends again.
+//  2. Before each message, the time of the attempt is recorded; each message
+//     carries a nonce derived from the key and its part number, sent with
+//     enforce_nonce, so Discord drops a repeat of it for a few minutes.
+//  3. After Discord confirms, the part is recorded as sent; after the last
+//     part, the firing is 'sent'.
+//
+// A crash between 2 and 3 leaves an attempt whose outcome the bot cannot know.
+// At start-up the reminder is sent again with the same nonce only if its
+// session has not begun and the attempt is recent enough (nonceWindow) for
+// Discord to drop the repeat; otherwise it is skipped and logged: we would
+// rather miss a reminder than ping people twice. A failure the sender reports
+// as such (the message was not created) is retried with backoff until the
+// session begins.
+
+// nonceWindow is how long after an attempt a repeat with the same nonce is
+// still dropped by Discord. Discord documents only "the past few minutes";
+// two minutes stays well inside that.
+const nonceWindow = 2 * time.Minute
+
+// zeroLeadGrace is how late an at-the-start (0m) reminder may still go out:
+// its session begins the moment it is due. Any other reminder is too late
+// once its session has begun.
+const zeroLeadGrace = 5 * time.Minute
+
+// tooLate reports whether a reminder of session with lead time lead should
+// no longer be sent at now.
+func tooLate(session time.Time, lead time.Duration, now time.Time) bool {
+	if lead == 0 {
+		session = session.Add(zeroLeadGrace)
+	}
+	return !now.Before(session)
+}
+
+// Discord's limits on one message.
+const (
+	maxMentions = 100  // users in allowed_mentions
+	maxContent  = 2000 // characters of content
+)
+
+// fireReminder handles a due reminder job: it records the reminder of j's
+// session (or that it was skipped) and moves j on to the next session.
+func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j store.Job, now time.Time) error {
+	g, err := s.st.Group(ctx, j.GroupID)
+	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
+		return s.st.DeleteJobs(ctx, j.GroupID)
+	}
+	if err != nil {
+		return err
+	}
+	// The next session to remind of: sessions that have begun already are
+	// past reminding, so after downtime the job skips straight over them.
+	var nextSession, nextDue time.Time
+	sched, serr := ParseSchedule(g.Schedule)
+	loc, lerr := LoadTimezone(g.Timezone)
+	if serr == nil && lerr == nil {
+		nextSession = sched.Next(maxTime(j.SessionAt, now), loc)
+		if !j.UntilAt.IsZero() && nextSession.After(j.UntilAt) {
+			nextSession = time.Time{}
+		}
+		nextDue = nextSession.Add(-j.Lead)
+	} else {
+		s.log.Error("scheduler: stored schedule does not parse; dropping its reminder", "group", g.ID,
+			"schedule", g.Schedule, "timezone", g.Timezone)
+	}
+
+	f := store.Firing{GroupID: g.ID, Kind: store.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
+		State: store.FiringSending, CreatedAt: now}
+	skip := ""
+	switch {
+	case tooLate(j.SessionAt, j.Lead, now):
+		skip = "its session had begun (the bot was down or busy)"
+	case g.ChannelID == "":
+		skip = "the group has no channel"
+	default:
+		if f.Mentions, err = s.st.Members(ctx, g.ID); err != nil {
+			return err
+		}
+		if len(f.Mentions) == 0 {
+			skip = "the group has no members"
+		}
+	}
+	if skip != "" {
+		f.State, f.DoneAt, f.Mentions = store.FiringSkipped, now, nil
+	}
+	f, created, err := s.st.RecordFiring(ctx, j, f, nextSession, nextDue)
+	switch {
+	case errors.Is(err, store.ErrJobChanged):
+		return nil // rescheduled meanwhile; the loop reads the new job
+	case err != nil:
+		return err
+	case !created:
+		s.log.Debug("scheduler: reminder was recorded before; not sending again", "group", g.ID,
+			"session", j.SessionAt, "lead", j.Lead)
+	case skip != "":
+		s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", j.SessionAt, "lead", j.Lead, "why", skip)
+	default:
+		task := reminderTask{id: f.ID, fresh: true, firing: f, channel: g.ChannelID}
+		q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+	}
+	return nil
+}
+
+// resumeFiring handles a reminder whose send is due again: a retry after a
+// failure, or one a previous run left in flight.
+func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f store.Firing, now time.Time) error {
+	switch {
+	case tooLate(f.SessionAt, f.Lead, now):
+		s.log.Warn("scheduler: reminder not sent: its session has begun", "group", f.GroupID,
+			"session", f.SessionAt, "lead", f.Lead, "parts_sent", f.PartsSent)
+		return s.st.FinishFiring(ctx, f.ID, store.FiringSkipped, now)
+	case !f.AttemptAt.IsZero() && now.Sub(f.AttemptAt) >= nonceWindow:
+		s.log.Warn("scheduler: reminder not re-sent: an earlier attempt may have gone out, too long ago for Discord to drop a repeat",
+			"group", f.GroupID, "session", f.SessionAt, "lead", f.Lead, "attempted", f.AttemptAt)
+		return s.st.FinishFiring(ctx, f.ID, store.FiringAbandoned, now)
+	}
+	claimed, err := s.st.ClaimFiring(ctx, f.ID)
+	if err != nil || !claimed {
+		return err
+	}
+	q.push(func(ctx context.Context) { s.sendReminder(ctx, reminderTask{id: f.ID}) })
+	return nil
+}
+
+// reminderTask is a reminder for a worker to send. A fresh one, just
+// recorded by the loop, carries its firing, channel and members, so that the
+// worker need not read them again; a resumed one is read from the database.
+type reminderTask struct {
+	id      int64
+	fresh   bool
+	firing  store.Firing
+	channel string
+}
+
+// sendReminder sends the messages of a claimed reminder that are not yet
+// confirmed, and records the outcome.
+func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
+	dbctx := context.WithoutCancel(ctx) // record outcomes even while shutting down
+	defer s.wake()
+	f, channel, current := task.firing, task.channel, task.firing.Mentions
+	if !task.fresh {
+		var err error
+		if f, err = s.st.Firing(dbctx, task.id); err != nil || f.State != store.FiringSending {
+			return
+		}
+		g, err := s.st.Group(dbctx, f.GroupID)
+		if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
+			s.finish(dbctx, f, store.FiringSkipped)
+			return
+		}
+		channel = g.ChannelID
+		current, err = s.st.Members(dbctx, f.GroupID)
+		if err != nil {
+			s.retry(ctx, f, err, true)
+			return
+		}
+	}
+	// Parts come from the members recorded with the intent, so a re-send
+	// splits exactly as the first try did; people who left since are dropped.
+	isMember := make(map[string]bool, len(current))
+	for _, id := range current {
+		isMember[id] = true
+	}
+	parts := splitMentions(f.SessionAt, f.Lead, f.Mentions)
+	for i := f.PartsSent; i < len(parts); i++ {
+		var ids []string
+		for _, id := range parts[i] {
+			if isMember[id] {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		if err := s.st.BeginAttempt(dbctx, f.ID, s.clock.Now()); err != nil {
+			s.retry(ctx, f, err, true)
+			return
+		}
+		content := messages.Reminder(f.SessionAt, f.Lead, ids)
+		if err := s.send.SendMessage(ctx, channel, content, ids, reminderNonce(f, i)); err != nil {
+			s.retry(ctx, f, err, !errors.Is(err, ErrOutcomeUnknown) && ctx.Err() == nil)
+			return
+		}
+		last := i == len(parts)-1
+		if err := s.st.PartSent(dbctx, f.ID, i+1, last, s.clock.Now()); err != nil {
+			s.log.Error("scheduler: could not record a sent reminder", "group", f.GroupID, "err", err)
+			s.retry(ctx, f, err, false) // it went out; only a nonce-protected re-send is allowed
+			return
+		}
+		if last {
+			s.log.Debug("scheduler: reminder sent", "group", f.GroupID, "session", f.SessionAt, "lead", f.Lead)
+			return
+		}
+	}
+	s.finish(dbctx, f, store.FiringSent)
+}
+
+// retry records a failed send to be tried again after a backoff.
+func (s *Scheduler) retry(ctx context.Context, f store.Firing, err error, outcomeKnown bool) {
+	retry := s.clock.Now().Add(backoff(f.Attempts + 1))
+	if ctx.Err() == nil {
+		s.log.Warn("scheduler: sending a reminder failed; will retry", "group", f.GroupID,
+			"session", f.SessionAt, "retry_at", retry, "err", err)
+	}
+	if err := s.st.RetryFiring(context.WithoutCancel(ctx), f.ID, retry, outcomeKnown); err != nil {
+		s.log.Error("scheduler: could not record a reminder's retry", "group", f.GroupID, "err", err)
+	}
+}
+
+func (s *Scheduler) finish(ctx context.Context, f store.Firing, state store.FiringState) {
+	if err := s.st.FinishFiring(ctx, f.ID, state, s.clock.Now()); err != nil {
+		s.log.Error("scheduler: could not record a reminder's end", "group", f.GroupID, "err", err)
+		return
+	}
+	s.log.Info("scheduler: reminder "+string(state), "group", f.GroupID, "session", f.SessionAt, "lead", f.Lead)
+}
+
+// splitMentions splits a reminder's members into messages that each stay
+// within Discord's limits on mentions and length.
+func splitMentions(session time.Time, lead time.Duration, ids []string) [][]string {
+	base := len(messages.Reminder(session, lead, nil)) + len("\n")
+	var parts [][]string
+	var cur []string
+	size := base
+	for _, id := range ids {
+		add := len(messages.User(id))
+		if len(cur) > 0 {
+			add++ // the space between mentions
+		}
+		if len(cur) > 0 && (len(cur) == maxMentions || size+add > maxContent) {
+			parts, cur, size, add = append(parts, cur), nil, base, add-1
+		}
+		cur = append(cur, id)
+		size += add
+	}
+	if len(cur) > 0 {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+// reminderNonce is the Discord nonce of one message of a reminder: the same
+// for every try of it, different for every other message, at most 25
+// characters (18 hex digits of a hash of the firing's key, a dash, the part).
+func reminderNonce(f store.Firing, part int) string {
+	key := fmt.Sprintf("hearth/%d/%s/%d/%d", f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second))
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:9]) + "-" + strconv.FormatInt(int64(part), 36)
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,177 @@
+package scheduler
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseSchedule(t *testing.T) {
+	tests := []struct {
+		name, spec string
+		ok         bool
+		says       string // part of the refusal
+	}{
+		{"weekly", "0 18 * * MON", true, ""},
+		{"every minute", "* * * * *", true, ""},
+		{"lists and ranges", "0,30 9-17 1,15 * MON-FRI", true, ""},
+		{"daily", "@daily", true, ""},
+		{"weekly descriptor", "@weekly", true, ""},
+		{"hourly", "@hourly", true, ""},
+		{"monthly", "@monthly", true, ""},
+		{"yearly", "@yearly", true, ""},
+		{"annually", "@annually", true, ""},
+		{"midnight", "@midnight", true, ""},
+		{"leap day", "0 12 29 2 *", true, ""},
+		{"spaces around", "  0 18 * * MON  ", true, ""},
+		{"empty", "", false, "give a schedule"},
+		{"blank", "   ", false, "give a schedule"},
+		{"every", "@every 1h", false, "@every"},
+		{"every upper", "@EVERY 1h", false, "@every"},
+		{"TZ prefix that panics cron", "TZ=UTC", false, "timezone"},
+		{"TZ prefix", "TZ=Europe/Madrid 0 18 * * *", false, "timezone"},
+		{"CRON_TZ prefix", "CRON_TZ=Europe/Madrid 0 18 * * *", false, "timezone"},
+		{"lower-case prefix", "cron_tz=UTC 0 18 * * *", false, "timezone"},
+		{"bare CRON_TZ", "CRON_TZ=", false, "timezone"},
+		{"six fields", "0 0 18 * * MON", false, "five fields"},
+		{"three fields", "0 18 *", false, "five fields"},
+		{"hour out of range", "0 24 * * *", false, "couldn't read"},
+		{"minute out of range", "60 1 * * *", false, "couldn't read"},
+		{"day 7", "0 18 * * 7", false, "couldn't read"},
+		{"unknown descriptor", "@fortnightly", false, "couldn't read"},
+		{"never happens", "0 0 30 2 *", false, "never happens"},
+		{"never happens either", "0 0 31 4,6,9,11 *", false, "never happens"},
+		{"zero step", "*/0 * * * *", false, "couldn't read"},
+		{"garbage", "hello there", false, "couldn't read"},
+		{"too long", strings.Repeat("1,", 80) + "1 * * * *", false, "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseSchedule(tt.spec)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !errors.Is(err, ErrInvalidSchedule) {
+				t.Errorf("error %v is not ErrInvalidSchedule", err)
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("message %q does not say %q", err, tt.says)
+			}
+		})
+	}
+}
+
+func TestDayRule(t *testing.T) {
+	utc := time.UTC
+	after := time.Date(2026, 6, 1, 0, 0, 0, 0, utc) // a Monday
+	tests := []struct{ spec, want string }{
+		{"0 12 13 * FRI", "2026-06-05"}, // both restricted: either matches (cron's OR)
+		{"0 12 13 * *", "2026-06-13"},
+		{"0 12 * * FRI", "2026-06-05"},
+		{"0 12 1-7 * */2", "2026-06-01"}, // */2 is not a star: OR
+		{"0 12 ? * FRI", "2026-06-05"},
+	}
+	for _, tt := range tests {
+		sched, err := ParseSchedule(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sched.Next(after, utc).Format("2006-01-02"); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.spec, got, tt.want)
+		}
+	}
+}
+
+func FuzzParseSchedule(f *testing.F) {
+	for _, seed := range []string{"TZ=UTC", "CRON_TZ=", "0 18 * * MON", "@every", "* * * * *", "1-2/3 4 5 6 7", "@", "-", "*/"} {
+		f.Add(seed)
+	}
+	loc, _ := time.LoadLocation("America/New_York")
+	f.Fuzz(func(t *testing.T, spec string) {
+		sched, err := ParseSchedule(spec)
+		if err != nil {
+			return
+		}
+		if sched.Next(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), loc).IsZero() {
+			t.Errorf("accepted %q but it has no session", spec)
+		}
+	})
+}
+
+func TestParseReminders(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // canonical form, or part of the refusal
+		ok   bool
+	}{
+		{"24h,30m", "24h,30m", true},
+		{"30m, 24h", "24h,30m", true},
+		{"", "30m", true},
+		{"0m", "0m", true},
+		{"1h30m", "1h30m", true},
+		{"1d", "24h", true},
+		{"7d", "168h", true},
+		{"90M", "1h30m", true},
+		{"-30m", "negative", false},
+		{"30m,30m", "twice", false},
+		{"1h,60m", "twice", false},
+		{"30s", "couldn't read", false},
+		{"30ms", "couldn't read", false},
+		{"30", "couldn't read", false},
+		{"1.5h", "couldn't read", false},
+		{"half an hour", "couldn't read", false},
+		{"30m,", "couldn't read", false},
+		{"8d", "at most 7 days", false},
+		{"99999d99999d", "at most 7 days", false},
+		{"1m,2m,3m,4m,5m,6m", "at most 5", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			leads, err := ParseReminders(tt.in)
+			if tt.ok {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if got := FormatReminders(leads); got != tt.want {
+					t.Errorf("got %s, want %s", got, tt.want)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("accepted as %v", leads)
+			}
+			if !errors.Is(err, ErrInvalidReminders) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("refusal %q (%v) does not say %q", err, errors.Is(err, ErrInvalidReminders), tt.want)
+			}
+		})
+	}
+}
+
+func TestNextSessions(t *testing.T) {
+	after := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
+	got, err := NextSessions("0 18 * * MON", "Europe/Madrid", after, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2026-03-23T17:00:00Z", "2026-03-30T16:00:00Z", "2026-04-06T16:00:00Z"} // 18:00 local across the change
+	for i, w := range want {
+		if i >= len(got) || got[i].UTC().Format(time.RFC3339) != w {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	for _, tz := range []string{"", "Local", "Mars/Olympus", "../etc/passwd"} {
+		if _, err := NextSessions("@daily", tz, after, 3); !errors.Is(err, ErrInvalidTimezone) {
+			t.Errorf("time zone %q: got %v, want ErrInvalidTimezone", tz, err)
+		}
+	}
+	if _, err := NextSessions("TZ=UTC", "UTC", after, 3); !errors.Is(err, ErrInvalidSchedule) {
+		t.Errorf("got %v, want ErrInvalidSchedule", err)
+	}
+}

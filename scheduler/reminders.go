@@ -1,0 +1,114 @@
+package scheduler
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"hearth/messages"
+)
+
+// Limits on reminder lead times. Five cover "a day before, an hour before,
+// at the start" with room to spare; a week ahead is as early as a reminder
+// is still a reminder (and as far as a weekly group's previous session).
+const (
+	MaxReminders   = 5
+	MaxReminderAdv = 7 * 24 * time.Hour
+)
+
+// DefaultReminders is used when a group gives none.
+const DefaultReminders = "30m"
+
+// ParseReminders parses comma-separated lead times such as "24h,30m" or
+// "1d,1h30m,0m": whole numbers with units d, h and m. "0m" means at the start
+// of the session; an empty string means the default, 30m. It refuses
+// negative, duplicate and unknown-unit times, more than MaxReminders of them
+// and any longer than MaxReminderAdv. The result is sorted, earliest
+// reminder (longest lead) first. Errors are user-presentable.
+func ParseReminders(s string) ([]time.Duration, error) {
+	if strings.TrimSpace(s) == "" {
+		s = DefaultReminders
+	}
+	refuse := func(msg string) ([]time.Duration, error) {
+		return nil, &InputError{Kind: ErrInvalidReminders, Message: msg}
+	}
+	items := strings.Split(s, ",")
+	if len(items) > MaxReminders {
+		return refuse(messages.RemindersTooMany(MaxReminders))
+	}
+	var leads []time.Duration
+	for _, item := range items {
+		item = strings.TrimSpace(item)
+		if strings.HasPrefix(item, "-") {
+			return refuse(messages.ReminderNegative(item))
+		}
+		d, ok := parseLead(item)
+		if !ok {
+			return refuse(messages.ReminderUnreadable(item))
+		}
+		if d > MaxReminderAdv {
+			return refuse(messages.ReminderTooEarly(item, MaxReminderAdv))
+		}
+		if slices.Contains(leads, d) {
+			return refuse(messages.ReminderDuplicate(item))
+		}
+		leads = append(leads, d)
+	}
+	slices.SortFunc(leads, func(a, b time.Duration) int { return int(b - a) })
+	return leads, nil
+}
+
+// parseLead reads one lead time: one or more <whole number><d|h|m>.
+func parseLead(s string) (time.Duration, bool) {
+	if s == "" || len(s) > 20 {
+		return 0, false
+	}
+	var total time.Duration
+	for s != "" {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 || i == len(s) || i > 5 {
+			return 0, false
+		}
+		n, _ := strconv.Atoi(s[:i])
+		var unit time.Duration
+		switch strings.ToLower(s[i : i+1]) {
+		case "d":
+			unit = 24 * time.Hour
+		case "h":
+			unit = time.Hour
+		case "m":
+			unit = time.Minute
+		default:
+			return 0, false
+		}
+		if i+1 < len(s) && !(s[i+1] >= '0' && s[i+1] <= '9') {
+			return 0, false // "ms", "min" and the like
+		}
+		// Clamp so that a silly input cannot overflow; it is refused as too long.
+		total = min(total+time.Duration(n)*unit, MaxReminderAdv+time.Minute)
+		s = s[i+1:]
+	}
+	return total, true
+}
+
+// FormatReminders writes lead times back in the form ParseReminders reads,
+// such as "24h,30m".
+func FormatReminders(leads []time.Duration) string {
+	parts := make([]string, len(leads))
+	for i, d := range leads {
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		switch {
+		case h > 0 && m > 0:
+			parts[i] = strconv.Itoa(h) + "h" + strconv.Itoa(m) + "m"
+		case h > 0:
+			parts[i] = strconv.Itoa(h) + "h"
+		default:
+			parts[i] = strconv.Itoa(m) + "m"
+		}
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,286 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"hearth/store"
+)
+
+// Sender posts a message in a channel. The bot implements it: it limits
+// allowed_mentions to exactly mentionIDs (parse empty), sends nonce with
+// enforce_nonce so that Discord drops a repeat, and retries 429s honouring
+// retry_after. An error means the message was not sent; when the outcome is
+// unknown (the request may have gone out), wrap ErrOutcomeUnknown.
+type Sender interface {
+	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
+}
+
+// ErrOutcomeUnknown marks a send error after which the message may or may
+// not exist, such as a timeout once the request was written.
+var ErrOutcomeUnknown = errors.New("scheduler: send outcome unknown")
+
+// Completer archives a group as /group archive does (store and channel).
+// It may return store.ErrArchived when the group is archived already.
+type Completer interface {
+	CompleteGroup(ctx context.Context, groupID int64) error
+}
+
+const (
+	workers    = 8               // concurrent sends; Discord's limits are per channel and global
+	batch      = 100             // due rows read per query
+	maxSleep   = time.Hour       // the loop re-checks at least this often, in case a wake-up was lost
+	errorSleep = 5 * time.Second // after a database error
+)
+
+// Scheduler runs Hearth's timed work: reminders, locks and completions.
+type Scheduler struct {
+	st       *store.Store
+	send     Sender
+	complete Completer
+	clock    Clock
+	log      *slog.Logger
+	poke     chan struct{}
+
+	// For tests to know the loop has settled: it is asleep with no
+	// wake-up pending and no task queued or running.
+	sleeping atomic.Bool
+	busy     atomic.Int64
+}
+
+// New returns a scheduler. A nil clock is the real clock; a nil log discards.
+func New(st *store.Store, send Sender, complete Completer, clock Clock, log *slog.Logger) *Scheduler {
+	if clock == nil {
+		clock = RealClock{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Scheduler{st: st, send: send, complete: complete, clock: clock, log: log,
+		poke: make(chan struct{}, 1)}
+}
+
+// wake makes the loop look at the jobs again.
+func (s *Scheduler) wake() {
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// Run is the one loop: it sleeps until the earliest due job (or a wake-up
+// from Reschedule or a worker), fires what is due and sleeps again. It picks
+// up the persisted jobs as they are, so start-up costs one indexed query, and
+// makes due again whatever a previous run left in flight. It returns nil when
+// ctx ends, after its workers have stopped.
+func (s *Scheduler) Run(ctx context.Context) error {
+	recovered, err := s.st.RecoverInFlight(ctx, s.clock.Now())
+	if err != nil {
+		return fmt.Errorf("scheduler: recover jobs in flight: %w", err)
+	}
+	if recovered > 0 {
+		s.log.Info("scheduler: resuming work left in flight by the last run", "count", recovered)
+	}
+	q := newWorkQueue(func() { s.busy.Add(1) })
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for task, ok := q.pop(); ok; task, ok = q.pop() {
+				task(ctx)
+				s.wake()
+				s.busy.Add(-1)
+			}
+		})
+	}
+	defer func() {
+		q.close() // queued tasks stay claimed in the database; the next run recovers them
+		wg.Wait()
+	}()
+	for {
+		wait := s.fireDue(ctx, q)
+		timer := s.clock.NewTimer(wait)
+		s.sleeping.Store(true)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-s.poke:
+		case <-timer.C():
+		}
+		s.sleeping.Store(false)
+		timer.Stop()
+	}
+}
+
+// fireDue fires every job and retry due now and returns how long to sleep.
+func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
+	now := s.clock.Now()
+	for range 1000 { // bounded, so that a job that refuses to move cannot spin forever
+		jobs, err := s.st.DueJobs(ctx, now, batch)
+		if err != nil {
+			return s.dbError(ctx, "read due jobs", err)
+		}
+		for _, j := range jobs {
+			if err := s.fireJob(ctx, q, j, now); err != nil {
+				s.log.Error("scheduler: job failed; retrying", "group", j.GroupID, "kind", j.Kind, "err", err)
+				if err := s.st.RetryJob(ctx, j.ID, now.Add(backoff(j.Attempts+1))); err != nil {
+					return s.dbError(ctx, "retry job", err)
+				}
+			}
+		}
+		firings, err := s.st.DueFirings(ctx, now, batch)
+		if err != nil {
+			return s.dbError(ctx, "read due reminders", err)
+		}
+		for _, f := range firings {
+			if err := s.resumeFiring(ctx, q, f, now); err != nil {
+				return s.dbError(ctx, "resume reminder", err)
+			}
+		}
+		if len(jobs) < batch && len(firings) < batch {
+			break
+		}
+	}
+	next, ok, err := s.st.NextWake(ctx)
+	if err != nil {
+		return s.dbError(ctx, "read next due time", err)
+	}
+	if !ok {
+		return maxSleep
+	}
+	return min(next.Sub(s.clock.Now()), maxSleep)
+}
+
+func (s *Scheduler) dbError(ctx context.Context, what string, err error) time.Duration {
+	if ctx.Err() == nil {
+		s.log.Error("scheduler: database error; trying again shortly", "op", what, "err", err)
+	}
+	return errorSleep
+}
+
+// fireJob does one due job. Fast work happens here; slow work (Discord) is
+// claimed in the database and handed to a worker.
+func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j store.Job, now time.Time) error {
+	switch j.Kind {
+	case store.JobLock:
+		return s.lockGroup(ctx, j)
+	case store.JobComplete:
+		claimed, err := s.st.ClaimJob(ctx, j.ID)
+		if err != nil || !claimed {
+			return err
+		}
+		q.push(func(ctx context.Context) { s.completeGroup(ctx, j) })
+		return nil
+	case store.JobReminder:
+		return s.fireReminder(ctx, q, j, now)
+	}
+	s.log.Error("scheduler: unknown job kind; dropping it", "group", j.GroupID, "kind", j.Kind)
+	return s.st.FinishJob(ctx, j.ID)
+}
+
+// lockGroup locks a closed group at its start. The lock is recorded at the
+// planned time, from which its sessions are counted. store.Lock and
+// store.Join are each one transaction, so a join in flight either got in
+// before the lock or is refused.
+func (s *Scheduler) lockGroup(ctx context.Context, j store.Job) error {
+	err := s.st.Lock(ctx, j.GroupID, j.SessionAt)
+	switch {
+	case err == nil:
+		s.log.Info("scheduler: group locked at its start", "group", j.GroupID, "at", j.SessionAt)
+	case errors.Is(err, store.ErrAlreadyLocked), errors.Is(err, store.ErrArchived),
+		errors.Is(err, store.ErrNotClosed), errors.Is(err, store.ErrNoGroup):
+	default:
+		return err
+	}
+	return s.st.FinishJob(ctx, j.ID)
+}
+
+// completeGroup archives a closed group whose sessions are all held.
+func (s *Scheduler) completeGroup(ctx context.Context, j store.Job) {
+	dbctx := context.WithoutCancel(ctx)
+	defer s.wake()
+	g, err := s.st.Group(dbctx, j.GroupID)
+	if err == nil && g.State != store.StateArchived {
+		err = errors.New("no Completer was given to the scheduler")
+		if s.complete != nil {
+			err = s.complete.CompleteGroup(ctx, j.GroupID)
+		}
+		if err == nil {
+			s.log.Info("scheduler: group completed its sessions and was archived", "group", j.GroupID)
+		}
+	}
+	if err == nil || errors.Is(err, store.ErrArchived) || errors.Is(err, store.ErrNoGroup) {
+		if err := s.st.DeleteJobs(dbctx, j.GroupID); err != nil {
+			s.log.Error("scheduler: could not drop a completed group's jobs", "group", j.GroupID, "err", err)
+		}
+		return
+	}
+	s.log.Warn("scheduler: completing a group failed; will retry", "group", j.GroupID, "err", err)
+	if err := s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1))); err != nil {
+		s.log.Error("scheduler: could not reschedule completion", "group", j.GroupID, "err", err)
+	}
+}
+
+// backoff is the wait before retry n (1, 2, ...): 5s doubling to 5 minutes.
+func backoff(n int) time.Duration {
+	if n < 1 {
+		n = 1
+	}
+	if n > 7 {
+		return 5 * time.Minute
+	}
+	return min(5*time.Second<<(n-1), 5*time.Minute)
+}
+
+// workQueue hands tasks from the loop to the workers without ever blocking
+// the loop; it holds small closures over ids, the rest is in the database.
+type workQueue struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	tasks  []func(context.Context)
+	closed bool
+	onPush func()
+}
+
+func newWorkQueue(onPush func()) *workQueue {
+	q := &workQueue{onPush: onPush}
+	q.cond = sync.NewCond(&q.mu)
+	return q
+}
+
+func (q *workQueue) push(task func(context.Context)) {
+	if q.onPush != nil {
+		q.onPush()
+	}
+	q.mu.Lock()
+	q.tasks = append(q.tasks, task)
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+func (q *workQueue) pop() (func(context.Context), bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.tasks) == 0 && !q.closed {
+		q.cond.Wait()
+	}
+	if q.closed {
+		return nil, false
+	}
+	task := q.tasks[0]
+	q.tasks[0] = nil
+	q.tasks = q.tasks[1:]
+	return task, true
+}
+
+func (q *workQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cond.Broadcast()
+}

@@ -1,0 +1,359 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+)
+
+// JobKind is what a scheduled job does when it fires.
+type JobKind string
+
+const (
+	JobReminder JobKind = "reminder" // remind members of a session
+	JobLock     JobKind = "lock"     // lock a closed group at its start
+	JobComplete JobKind = "complete" // archive a closed group after its last session
+)
+
+// ErrJobChanged means a job was replaced or advanced by someone else since
+// it was read; the caller reads the due jobs again.
+var ErrJobChanged = errors.New("store: the job changed meanwhile")
+
+// Job is one scheduled piece of work with its next fire time.
+type Job struct {
+	ID        int64
+	GroupID   int64
+	Kind      JobKind
+	SessionAt time.Time     // reminders: the session; lock and complete: when planned
+	Lead      time.Duration // reminders: how long before the session
+	DueAt     time.Time     // when to fire; zero while in flight
+	UntilAt   time.Time     // reminders: the last session to remind of; zero when none
+	Attempts  int
+}
+
+const jobColumns = `id, group_id, kind, session_at, lead_seconds, due_at, until_at, attempts`
+
+func scanJob(r rowScanner) (Job, error) {
+	var j Job
+	var session, lead int64
+	var due, until sql.NullInt64
+	if err := r.Scan(&j.ID, &j.GroupID, &j.Kind, &session, &lead, &due, &until, &j.Attempts); err != nil {
+		return Job{}, err
+	}
+	j.SessionAt = time.Unix(session, 0).UTC()
+	j.Lead = time.Duration(lead) * time.Second
+	j.DueAt, j.UntilAt = fromUnix(due), fromUnix(until)
+	return j, nil
+}
+
+func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]Job, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// ReplaceJobs sets a group's pending jobs to jobs, in one transaction.
+func (s *Store) ReplaceJobs(ctx context.Context, groupID int64, jobs []Job) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs
+				(group_id, kind, session_at, lead_seconds, due_at, until_at) VALUES (?, ?, ?, ?, ?, ?)`,
+				groupID, j.Kind, j.SessionAt.Unix(), int64(j.Lead/time.Second), toUnix(j.DueAt), toUnix(j.UntilAt)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Jobs lists a group's pending jobs.
+func (s *Store) Jobs(ctx context.Context, groupID int64) ([]Job, error) {
+	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ? ORDER BY kind, lead_seconds DESC`, groupID)
+}
+
+// DeleteJobs drops all of a group's pending jobs.
+func (s *Store) DeleteJobs(ctx context.Context, groupID int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID)
+	return err
+}
+
+// NextWake is the earliest time a job or a reminder retry is due, found
+// through indexes without reading the rest.
+func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
+	var at sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT min(t) FROM (
+		SELECT min(due_at) AS t FROM jobs WHERE due_at IS NOT NULL
+		UNION ALL
+		SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL)`).Scan(&at)
+	if err != nil || !at.Valid {
+		return time.Time{}, false, err
+	}
+	return time.Unix(at.Int64, 0).UTC(), true, nil
+}
+
+// DueJobs returns up to limit jobs due at or before now, earliest first.
+func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
+	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
+		now.Unix(), limit)
+}
+
+// AdvanceJob moves a job on to its next occurrence, provided nobody changed
+// it since it was read as j; otherwise it returns ErrJobChanged.
+func (s *Store) AdvanceJob(ctx context.Context, j Job, sessionAt, dueAt time.Time) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return advanceJob(ctx, tx, j, sessionAt, dueAt) })
+}
+
+// advanceJob moves j to sessionAt/dueAt, or deletes it when sessionAt is zero.
+func advanceJob(ctx context.Context, tx *sql.Tx, j Job, sessionAt, dueAt time.Time) error {
+	var res sql.Result
+	var err error
+	if sessionAt.IsZero() {
+		res, err = tx.ExecContext(ctx, `DELETE FROM jobs WHERE id = ? AND session_at = ?`, j.ID, j.SessionAt.Unix())
+	} else {
+		res, err = tx.ExecContext(ctx, `UPDATE jobs SET session_at = ?, due_at = ?, attempts = 0
+			WHERE id = ? AND session_at = ?`, sessionAt.Unix(), dueAt.Unix(), j.ID, j.SessionAt.Unix())
+	}
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrJobChanged
+	}
+	return nil
+}
+
+// ClaimJob marks a job in flight (no due time) so the loop does not pick it
+// again while a worker runs it. It reports false when the job is gone or
+// already claimed.
+func (s *Store) ClaimJob(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = NULL WHERE id = ? AND due_at IS NOT NULL`, id)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// RetryJob makes a failed job due again at `at`, counting the attempt.
+func (s *Store) RetryJob(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = ?, attempts = attempts + 1 WHERE id = ?`, at.Unix(), id)
+	return err
+}
+
+// FinishJob deletes a job that has done its work.
+func (s *Store) FinishJob(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE id = ?`, id)
+	return err
+}
+
+// RecoverInFlight makes due at `now` the jobs and reminder intents that a
+// previous run left in flight, and returns how many there were.
+func (s *Store) RecoverInFlight(ctx context.Context, now time.Time) (int, error) {
+	total := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`UPDATE jobs SET due_at = ? WHERE due_at IS NULL`,
+			`UPDATE firings SET retry_at = ? WHERE state = 'sending' AND retry_at IS NULL`,
+		} {
+			res, err := tx.ExecContext(ctx, q, now.Unix())
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			total += int(n)
+		}
+		return nil
+	})
+	return total, err
+}
+
+// FiringState is where a reminder's sending stands.
+type FiringState string
+
+const (
+	FiringSending   FiringState = "sending"   // intent recorded; not yet confirmed sent
+	FiringSent      FiringState = "sent"      // every message confirmed
+	FiringSkipped   FiringState = "skipped"   // its session had begun, or nobody to remind
+	FiringAbandoned FiringState = "abandoned" // a crash left the outcome unknown too long to re-send safely
+)
+
+// Firing is one reminder of one session, recorded before it is sent so that
+// it is sent once.
+type Firing struct {
+	ID        int64
+	GroupID   int64
+	Kind      JobKind
+	SessionAt time.Time
+	Lead      time.Duration
+	State     FiringState
+	Mentions  []string // the members when the intent was recorded
+	PartsSent int      // messages of a split reminder confirmed so far
+	Attempts  int
+	AttemptAt time.Time // a send began then and its outcome is unknown; zero otherwise
+	RetryAt   time.Time // 'sending': when to try next; zero while in flight
+	CreatedAt time.Time
+	DoneAt    time.Time
+}
+
+const firingColumns = `id, group_id, kind, session_at, lead_seconds, state, mentions, parts_sent,
+	attempts, attempt_at, retry_at, created_at, done_at`
+
+func scanFiring(r rowScanner) (Firing, error) {
+	var f Firing
+	var session, lead, created int64
+	var mentions string
+	var attempt, retry, done sql.NullInt64
+	if err := r.Scan(&f.ID, &f.GroupID, &f.Kind, &session, &lead, &f.State, &mentions, &f.PartsSent,
+		&f.Attempts, &attempt, &retry, &created, &done); err != nil {
+		return Firing{}, err
+	}
+	f.SessionAt, f.CreatedAt = time.Unix(session, 0).UTC(), time.Unix(created, 0).UTC()
+	f.Lead = time.Duration(lead) * time.Second
+	f.Mentions = strings.Fields(mentions)
+	f.AttemptAt, f.RetryAt, f.DoneAt = fromUnix(attempt), fromUnix(retry), fromUnix(done)
+	return f, nil
+}
+
+func (s *Store) queryFirings(ctx context.Context, query string, args ...any) ([]Firing, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Firing
+	for rows.Next() {
+		f, err := scanFiring(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// RecordFiring records the firing f of job j and, in the same transaction,
+// moves j on to nextSession/nextDue (or deletes it when nextSession is zero).
+// It reports whether f is new: false means this reminder was recorded
+// before, and must not be sent again. It returns ErrJobChanged, recording
+// nothing, when j changed since it was read.
+func (s *Store) RecordFiring(ctx context.Context, j Job, f Firing, nextSession, nextDue time.Time) (Firing, bool, error) {
+	created := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := advanceJob(ctx, tx, j, nextSession, nextDue); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO firings
+			(group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at, done_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING`,
+			f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second), f.State,
+			strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		created = true
+		f.ID, err = res.LastInsertId()
+		return err
+	})
+	return f, created, err
+}
+
+// Firing returns one firing by id.
+func (s *Store) Firing(ctx context.Context, id int64) (Firing, error) {
+	f, err := scanFiring(s.db.QueryRowContext(ctx, `SELECT `+firingColumns+` FROM firings WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Firing{}, ErrNoFiring
+	}
+	return f, err
+}
+
+// ErrNoFiring means there is no such firing.
+var ErrNoFiring = errors.New("store: no such firing")
+
+// Firings lists a group's firings, oldest session first.
+func (s *Store) Firings(ctx context.Context, groupID int64) ([]Firing, error) {
+	return s.queryFirings(ctx, `SELECT `+firingColumns+` FROM firings WHERE group_id = ?
+		ORDER BY session_at, lead_seconds DESC`, groupID)
+}
+
+// DueFirings returns up to limit reminders still being sent whose next try
+// is due at or before now, earliest first.
+func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]Firing, error) {
+	return s.queryFirings(ctx, `SELECT `+firingColumns+` FROM firings
+		WHERE state = 'sending' AND retry_at <= ? ORDER BY retry_at LIMIT ?`, now.Unix(), limit)
+}
+
+// ClaimFiring marks a reminder in flight (no retry time) so the loop does
+// not pick it again while a worker sends it. It reports false when it is
+// no longer being sent or already claimed.
+func (s *Store) ClaimFiring(ctx context.Context, id int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE firings SET retry_at = NULL
+		WHERE id = ? AND state = 'sending' AND retry_at IS NOT NULL`, id)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// BeginAttempt records that a message of the firing is about to be sent:
+// until PartSent or RetryFiring clears it, its outcome is unknown. The time
+// of the first such attempt is kept, since that is when Discord may have
+// created the message.
+func (s *Store) BeginAttempt(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE firings SET attempts = attempts + 1,
+		attempt_at = coalesce(attempt_at, ?) WHERE id = ?`,
+		at.Unix(), id)
+	return err
+}
+
+// PartSent records that the first parts messages of the firing are sent;
+// when allSent, the firing is done.
+func (s *Store) PartSent(ctx context.Context, id int64, parts int, allSent bool, at time.Time) error {
+	q := `UPDATE firings SET parts_sent = ?, attempt_at = NULL WHERE id = ?`
+	args := []any{parts, id}
+	if allSent {
+		q = `UPDATE firings SET parts_sent = ?, attempt_at = NULL, state = 'sent', done_at = ?, retry_at = NULL WHERE id = ?`
+		args = []any{parts, at.Unix(), id}
+	}
+	_, err := s.db.ExecContext(ctx, q, args...)
+	return err
+}
+
+// RetryFiring makes the firing due again at `at`. outcomeKnown says the last
+// attempt surely did not send, which clears its attempt time; otherwise the
+// attempt time stays, and decides later whether a re-send is still safe.
+func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcomeKnown bool) error {
+	q := `UPDATE firings SET retry_at = ? WHERE id = ? AND state = 'sending'`
+	if outcomeKnown {
+		q = `UPDATE firings SET retry_at = ?, attempt_at = NULL WHERE id = ? AND state = 'sending'`
+	}
+	_, err := s.db.ExecContext(ctx, q, at.Unix(), id)
+	return err
+}
+
+// FinishFiring ends a firing in state (sent, skipped or abandoned).
+func (s *Store) FinishFiring(ctx context.Context, id int64, state FiringState, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL WHERE id = ?`,
+		state, at.Unix(), id)
+	return err
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestJobsNextWakeAndClaims(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	g := mustCreate(t, s, Group{Name: "a"})
+	t0 := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
+	if _, ok, err := s.NextWake(ctx); ok || err != nil {
+		t.Fatalf("empty database: wake %v, %v", ok, err)
+	}
+	jobs := []Job{
+		{Kind: JobReminder, SessionAt: t0.Add(time.Hour), Lead: 30 * time.Minute, DueAt: t0.Add(30 * time.Minute)},
+		{Kind: JobReminder, SessionAt: t0.Add(time.Hour), Lead: 0, DueAt: t0.Add(time.Hour), UntilAt: t0.Add(48 * time.Hour)},
+		{Kind: JobComplete, SessionAt: t0.Add(2 * time.Hour), DueAt: t0.Add(2 * time.Hour)},
+	}
+	if err := s.ReplaceJobs(ctx, g.ID, jobs); err != nil {
+		t.Fatal(err)
+	}
+	if at, ok, _ := s.NextWake(ctx); !ok || !at.Equal(t0.Add(30*time.Minute)) {
+		t.Errorf("next wake %s %v", at, ok)
+	}
+	due, _ := s.DueJobs(ctx, t0.Add(time.Hour), 10)
+	if len(due) != 2 || due[0].Lead != 30*time.Minute || !due[1].UntilAt.Equal(t0.Add(48*time.Hour)) {
+		t.Fatalf("due %+v", due)
+	}
+	// A claimed job is not due again, and start-up makes it due.
+	if ok, err := s.ClaimJob(ctx, due[0].ID); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if ok, _ := s.ClaimJob(ctx, due[0].ID); ok {
+		t.Error("claimed twice")
+	}
+	if again, _ := s.DueJobs(ctx, t0.Add(time.Hour), 10); len(again) != 1 {
+		t.Errorf("due after claim: %+v", again)
+	}
+	if n, err := s.RecoverInFlight(ctx, t0); n != 1 || err != nil {
+		t.Errorf("recovered %d, %v", n, err)
+	}
+	// Advancing checks that nobody changed the job meanwhile.
+	if err := s.AdvanceJob(ctx, due[1], t0.Add(25*time.Hour), t0.Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AdvanceJob(ctx, due[1], t0.Add(49*time.Hour), t0.Add(49*time.Hour)); !errors.Is(err, ErrJobChanged) {
+		t.Errorf("stale advance: %v", err)
+	}
+	// Deleting the group drops its jobs.
+	if err := s.DeleteGroup(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.NextWake(ctx); ok {
+		t.Error("jobs outlived their group")
+	}
+}
+
+func TestFiringIsRecordedOnce(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	g := mustCreate(t, s, Group{Name: "a"})
+	session := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ := s.Jobs(ctx, g.ID)
+	f := Firing{GroupID: g.ID, Kind: JobReminder, SessionAt: session, Lead: time.Hour, State: FiringSending,
+		Mentions: []string{"u1", "u2"}, CreatedAt: session.Add(-time.Hour)}
+	next := session.AddDate(0, 0, 7)
+	rec, created, err := s.RecordFiring(ctx, jobs[0], f, next, next.Add(-time.Hour))
+	if err != nil || !created {
+		t.Fatalf("first record: %v %v", created, err)
+	}
+	// The same job replayed (as after a reschedule) records nothing new.
+	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ = s.Jobs(ctx, g.ID)
+	if _, created, err := s.RecordFiring(ctx, jobs[0], f, next, next.Add(-time.Hour)); err != nil || created {
+		t.Fatalf("second record: created %v, %v", created, err)
+	}
+	// In flight (no retry time), then an attempt, then a failure to retry.
+	if due, _ := s.DueFirings(ctx, next, 10); len(due) != 0 {
+		t.Errorf("in-flight firing is due: %+v", due)
+	}
+	at := session.Add(-time.Hour)
+	if err := s.BeginAttempt(ctx, rec.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.BeginAttempt(ctx, rec.ID, at.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Firing(ctx, rec.ID)
+	if !got.AttemptAt.Equal(at) || got.Attempts != 2 || len(got.Mentions) != 2 {
+		t.Errorf("after attempts: %+v", got)
+	}
+	if err := s.RetryFiring(ctx, rec.ID, at.Add(time.Minute), false); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueFirings(ctx, at.Add(time.Minute), 10); len(due) != 1 || !due[0].AttemptAt.Equal(at) {
+		t.Errorf("due after an unknown outcome: %+v", due)
+	}
+	if ok, _ := s.ClaimFiring(ctx, rec.ID); !ok {
+		t.Error("could not claim")
+	}
+	if err := s.PartSent(ctx, rec.ID, 1, false, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishFiring(ctx, rec.ID, FiringSent, at); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.ClaimFiring(ctx, rec.ID); ok {
+		t.Error("claimed a finished firing")
+	}
+	got, _ = s.Firing(ctx, rec.ID)
+	if got.State != FiringSent || got.PartsSent != 1 {
+		t.Errorf("finished: %+v", got)
+	}
+	if _, err := s.Firing(ctx, rec.ID+100); !errors.Is(err, ErrNoFiring) {
+		t.Errorf("missing firing: %v", err)
+	}
+}
+
+// Start-up reads the next due time through an index, whatever the number
+// of jobs.
+func TestNextWakeUsesIndexes(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`EXPLAIN QUERY PLAN SELECT min(due_at) FROM jobs WHERE due_at IS NOT NULL`,
+		`EXPLAIN QUERY PLAN SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL`,
+		`EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE due_at <= 5 ORDER BY due_at LIMIT 10`,
+	} {
+		rows, err := s.db.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan += detail + "; "
+		}
+		rows.Close()
+		if !strings.Contains(plan, "USING INDEX") && !strings.Contains(plan, "USING COVERING INDEX") {
+			t.Errorf("%s: plan %q scans", q, plan)
+		}
+	}
+}
