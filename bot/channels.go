@@ -3,10 +3,13 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
 	"hearth/commands"
+	"hearth/scheduler"
 )
 
 // Permission bits of the overwrites Hearth writes.
@@ -119,7 +122,7 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 		EnforceNonce:    nonce != "",
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
-	return b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
+	err := b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
 		body, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
 		if err != nil {
 			return err
@@ -127,4 +130,17 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 		var m discordgo.Message
 		return json.Unmarshal(body, &m)
 	})
+	if err != nil && !isDiscordAnswer(err) {
+		// No answer from Discord (timeout, reset): the message may exist.
+		return errors.Join(scheduler.ErrOutcomeUnknown, err)
+	}
+	return err
+}
+
+// isDiscordAnswer reports whether err is Discord's own refusal, after which
+// nothing was done.
+func isDiscordAnswer(err error) bool {
+	var rest *discordgo.RESTError
+	var rl *discordgo.RateLimitError
+	return errors.As(err, &rest) || errors.As(err, &rl) || strings.HasPrefix(err.Error(), "Exceeded Max retries")
 }

@@ -42,10 +42,13 @@ type Discord interface {
 	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
 }
 
-// Scheduler is told when a group's schedule or state changes, so that its
-// reminders, lock and completion follow.
+// Scheduler owns session times. It is told when a group's schedule or state
+// changes, so that its reminders, lock and completion follow, and it knows
+// which sessions will be held (none before a closed group's start or after
+// its last session).
 type Scheduler interface {
 	Reschedule(ctx context.Context, groupID int64) error
+	UpcomingSessions(g store.Group, after time.Time, n int) []time.Time
 }
 
 // App holds what the handlers share.

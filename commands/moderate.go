@@ -160,19 +160,10 @@ func (a *App) channelSpec(g store.Group, settings store.Settings) ChannelSpec {
 
 // upcoming returns up to n next sessions of g.
 func (a *App) upcoming(g store.Group, n int) []time.Time {
-	if g.Schedule == "" || g.State == store.StateArchived {
+	if g.Schedule == "" || a.Scheduler == nil {
 		return nil
 	}
-	after := a.now()
-	if g.StartAt.After(after) {
-		after = g.StartAt.Add(-time.Second)
-	}
-	times, err := scheduler.NextSessions(g.Schedule, g.Timezone, after, n)
-	if err != nil {
-		a.Log.Warn("stored schedule does not parse", "group", g.ID, "err", err)
-		return nil
-	}
-	return times
+	return a.Scheduler.UpcomingSessions(g, a.now(), n)
 }
 
 func (a *App) nextSession(g store.Group) (time.Time, bool) {
@@ -224,7 +215,7 @@ func (a *App) scheduleGroup(ctx context.Context, in *Interaction) Response {
 		return Reply(msg)
 	}
 	if spec == "" {
-		return Reply(messages.ScheduleRequired)
+		return Reply(messages.ScheduleEmpty)
 	}
 	if !in.Options.Has("reminder") {
 		reminders = g.Reminders

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"hearth/scheduler"
 )
 
 // Limits from PRODUCT.md and Discord.
@@ -18,10 +20,7 @@ const (
 // loadTimezone accepts IANA names only: "Local" and "" would mean the
 // machine's zone, which no member shares.
 func loadTimezone(name string) (*time.Location, bool) {
-	if name == "" || name == "Local" {
-		return nil, false
-	}
-	loc, err := time.LoadLocation(name)
+	loc, err := scheduler.LoadTimezone(name)
 	return loc, err == nil
 }
 

@@ -80,8 +80,6 @@ func Created(group, kind string, capacity int, channelID string, start time.Time
 	return s
 }
 
-const ScheduleRequired = "Please give a schedule, such as `0 18 * * MON` for Mondays at 18:00."
-
 func StartOpenGroup(group string) string {
 	return fmt.Sprintf("**%s** is an open group: people can join at any time, so there's nothing to start.", group)
 }

@@ -13,10 +13,12 @@ import (
 func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var state State
+		var kind Kind
 		var capacity, members int
-		err := tx.QueryRowContext(ctx, `SELECT state, capacity,
+		var start sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT state, kind, capacity, start_at,
 			(SELECT count(*) FROM memberships WHERE group_id = id)
-			FROM groups WHERE id = ?`, groupID).Scan(&state, &capacity, &members)
+			FROM groups WHERE id = ?`, groupID).Scan(&state, &kind, &capacity, &start, &members)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNoGroup
 		}
@@ -34,6 +36,10 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		case state == StateArchived:
 			return ErrArchived
 		case state == StateLocked:
+			return ErrLocked
+		case kind == KindClosed && start.Valid && start.Int64 <= now.Unix():
+			// Started, though the scheduler has not locked it yet (it was
+			// down, or is about to): the start is the lock.
 			return ErrLocked
 		case capacity > 0 && members >= capacity:
 			return ErrFull

@@ -104,6 +104,20 @@ func TestJoinRules(t *testing.T) {
 	}
 }
 
+func TestJoinRefusedOnceAClosedGroupsStartHasPassed(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	start := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+	g := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed, StartAt: start})
+	if err := s.Join(ctx, g.ID, "early", start.Add(-time.Second)); err != nil {
+		t.Fatalf("join before the start: %v", err)
+	}
+	// The scheduler has not locked it yet, but the start is the lock.
+	if err := s.Join(ctx, g.ID, "late", start); !errors.Is(err, ErrLocked) {
+		t.Fatalf("join at the start: got %v, want ErrLocked", err)
+	}
+}
+
 func TestConcurrentJoinsNeverExceedCapacity(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
