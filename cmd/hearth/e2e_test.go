@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"hearth/internal/fakediscord"
 	"hearth/store"
@@ -255,5 +256,26 @@ func TestLogChannelNotesNameNoMembers(t *testing.T) {
 		if m.AllowedMentions == nil || len(m.AllowedMentions.Parse) != 0 {
 			t.Errorf("note %q may ping: allowed_mentions %+v", m.Content, m.AllowedMentions)
 		}
+	}
+}
+
+// The bot resumes after Discord asks it to reconnect and after a dropped
+// connection, and keeps answering.
+func TestSurvivesGatewayReconnects(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.fake.Reconnect()
+	if err := w.fake.WaitGateway(1, 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	wantReply(t, w.do(w.alice, "join", str("group", "Grief Circle")), "Welcome")
+	w.fake.DropGateway()
+	if err := w.fake.WaitGateway(1, 2, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	wantReply(t, w.do(w.bob, "join", str("group", "Grief Circle")), "Welcome")
+	if n := w.fake.GatewaySessions(); n != 1 {
+		t.Fatalf("%d IDENTIFYs, want 1 (the rest resumed)", n)
 	}
 }
