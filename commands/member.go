@@ -87,7 +87,7 @@ func (a *App) join(ctx context.Context, in *Interaction) Response {
 
 func (a *App) leave(ctx context.Context, in *Interaction) Response {
 	name := in.Options.String("group")
-	g, err := a.Store.GroupByName(ctx, in.GuildID, name)
+	g, err := a.groupToLeave(ctx, in, name)
 	if errors.Is(err, store.ErrNoGroup) {
 		return Reply(messages.UnknownGroup(name))
 	}
@@ -102,8 +102,48 @@ func (a *App) leave(ctx context.Context, in *Interaction) Response {
 	}, func() Response { return Reply(messages.NotMember(g.Name)) })
 }
 
+// groupToLeave resolves /leave's group: the live group of that name if the
+// caller is in it, else an archived one they are still in, else the live one
+// (so that they hear they are not in it).
+func (a *App) groupToLeave(ctx context.Context, in *Interaction, name string) (store.Group, error) {
+	live, err := a.Store.GroupByName(ctx, in.GuildID, name)
+	if err != nil && !errors.Is(err, store.ErrNoGroup) {
+		return live, err
+	}
+	if err == nil {
+		if member, err := a.Store.IsMember(ctx, live.ID, in.UserID); err != nil || member {
+			return live, err
+		}
+	}
+	if archived, aerr := a.archivedGroupOf(ctx, in, name); !errors.Is(aerr, store.ErrNoGroup) {
+		return archived, aerr
+	}
+	return live, err
+}
+
+// archivedGroupOf finds an archived group called name that the caller is
+// still in, so they can leave a read-only channel they no longer want to see,
+// even when a new group has taken the name. With deleted archives there is
+// no channel left to leave.
+func (a *App) archivedGroupOf(ctx context.Context, in *Interaction, name string) (store.Group, error) {
+	if a.DeleteOnArchive {
+		return store.Group{}, store.ErrNoGroup
+	}
+	groups, err := a.Store.ArchivedUserGroups(ctx, in.GuildID, in.UserID)
+	if err != nil {
+		return store.Group{}, err
+	}
+	for _, g := range groups {
+		if store.NameKey(g.Name) == store.NameKey(name) {
+			return g, nil
+		}
+	}
+	return store.Group{}, store.ErrNoGroup
+}
+
 // removeFromGroup takes userID out of g in the database, then the channel,
-// and puts the membership back if the channel change fails.
+// and puts the membership back if the channel change fails. A facilitator
+// keeps their own overwrite: they still facilitate the group.
 func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Group, userID string,
 	done, notMember func() Response) Response {
 	joinedAt, err := a.Store.Leave(ctx, g.ID, userID)
@@ -113,7 +153,7 @@ func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Grou
 	case err != nil:
 		return a.failed(in, err)
 	}
-	if g.ChannelID != "" {
+	if g.ChannelID != "" && userID != g.FacilitatorID {
 		if err := a.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
 			a.Log.Warn("leave undone: channel overwrite failed", "group", g.ID, "err", err)
 			if uerr := a.Store.Rejoin(context.WithoutCancel(ctx), g.ID, userID, joinedAt); uerr != nil {
@@ -145,11 +185,19 @@ func (a *App) suggestJoinable(ctx context.Context, in *Interaction) Response {
 	})}
 }
 
-// suggestOwn offers the caller's own groups, for /leave.
+// suggestOwn offers the caller's own groups, for /leave, including archived
+// ones whose read-only channel they can still see.
 func (a *App) suggestOwn(ctx context.Context, in *Interaction) Response {
 	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
 	if err != nil {
 		return a.failed(in, err)
+	}
+	if !a.DeleteOnArchive {
+		archived, err := a.Store.ArchivedUserGroups(ctx, in.GuildID, in.UserID)
+		if err != nil {
+			return a.failed(in, err)
+		}
+		mine = append(mine, archived...)
 	}
 	return Response{Choices: matchGroups(mine, in.Options.String(in.Focused), nil)}
 }

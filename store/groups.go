@@ -169,6 +169,14 @@ func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]Group
 		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
 }
 
+// ArchivedUserGroups lists the archived groups of a server that userID still
+// belongs to: with read-only archives they can still see those channels.
+func (s *Store) ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+		JOIN memberships m ON m.group_id = g.id AND m.user_id = ?
+		WHERE g.guild_id = ? AND g.state = 'archived' ORDER BY g.name_key, g.id`, userID, guildID)
+}
+
 // LiveGroups lists every live group of every server, for reconciliation.
 func (s *Store) LiveGroups(ctx context.Context) ([]Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g

@@ -279,3 +279,43 @@ func TestSurvivesGatewayReconnects(t *testing.T) {
 		t.Fatalf("%d IDENTIFYs, want 1 (the rest resumed)", n)
 	}
 }
+
+// After an archive, members keep a read-only channel, and can still leave it.
+func TestArchiveLeavesAReadOnlyChannelMembersCanLeave(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), usr("facilitator", w.bob))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	w.do(w.bob, "join", str("group", "Grief Circle"))
+	g := w.groupNamed(st, "Grief Circle")
+	wantReply(t, w.group(w.mod, "archive", str("group", "Grief Circle")), "Archived")
+	ow, ok := w.overwrite(g.ChannelID, w.alice)
+	if !ok || ow.Allow&permView == 0 || ow.Allow&permHistory == 0 || ow.Deny&permSend == 0 {
+		t.Fatalf("alice's overwrite after archive = %+v, %v; want view and history, send denied", ow, ok)
+	}
+	wantReply(t, w.do(w.carol(), "join", str("group", "Grief Circle")), "couldn't find")
+	// The name is free for the next cohort.
+	wantReply(t, w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open")), "Created")
+
+	wantReply(t, w.do(w.alice, "leave", str("group", "Grief Circle")), "left")
+	if _, ok := w.overwrite(g.ChannelID, w.alice); ok {
+		t.Fatal("alice still sees the archived channel after leaving it")
+	}
+	// The facilitator keeps their access when they leave as a member.
+	w.do(w.bob, "leave", str("group", "Grief Circle"))
+	if _, ok := w.overwrite(g.ChannelID, w.bob); !ok {
+		t.Fatal("the facilitator lost their overwrite")
+	}
+}
+
+func TestArchiveDeletesTheChannelWhenConfigured(t *testing.T) {
+	w := newWorld(t)
+	w.start(func(c *Config) { c.Groups.OnArchive = "delete" })
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	wantReply(t, w.group(w.mod, "archive", str("group", "Grief Circle")), "deleted")
+	if _, ok := w.fake.Channel(g.ChannelID); ok {
+		t.Fatal("the channel still exists")
+	}
+}

@@ -50,6 +50,8 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
+func (w *world) carol() string { return w.fake.AddMember(w.guild, "carol") }
+
 // hearth is one running Hearth process, stopped at the end of the test.
 type hearth struct {
 	stop func() error
