@@ -13,27 +13,19 @@ import (
 // listGroups answers /groups: every live group with its kind, state, seats
 // and next session, marking those the caller is in. It names no members.
 func (a *App) listGroups(ctx context.Context, in *Interaction) Response {
-	groups, err := a.Store.Groups(ctx, in.GuildID)
+	l, err := a.Store.ListGroups(ctx, in.GuildID, in.UserID, messages.MaxListed)
 	if err != nil {
 		return a.failed(in, err)
 	}
-	if len(groups) == 0 {
+	if l.Total == 0 {
 		return Reply(messages.NoGroups)
 	}
-	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
-	if err != nil {
-		return a.failed(in, err)
-	}
-	in_ := map[int64]bool{}
-	for _, g := range mine {
-		in_[g.ID] = true
-	}
-	lines := make([]string, 0, len(groups))
-	for _, g := range groups {
+	lines := make([]string, 0, len(l.Groups))
+	for _, g := range l.Groups {
 		next, _ := a.nextSession(g)
-		lines = append(lines, messages.GroupLine(g.Name, string(g.Kind), groupState(g), g.SeatsLeft(), next, in_[g.ID]))
+		lines = append(lines, messages.GroupLine(g.Name, string(g.Kind), groupState(g), g.SeatsLeft(), next, l.Mine[g.ID]))
 	}
-	return Reply(messages.GroupList(lines))
+	return Reply(messages.GroupList(lines, l.Total))
 }
 
 // groupState is the word /groups shows: enrolling, full, locked or open.
@@ -165,64 +157,50 @@ func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Grou
 	return done()
 }
 
-// suggestJoinable offers the live groups the caller is not in, matching what
-// they typed anywhere in the name.
+// suggestJoinable offers the groups the caller can join (active, and not
+// theirs), matching what they typed anywhere in the name.
 func (a *App) suggestJoinable(ctx context.Context, in *Interaction) Response {
-	groups, err := a.Store.Groups(ctx, in.GuildID)
-	if err != nil {
-		return a.failed(in, err)
-	}
-	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
-	if err != nil {
-		return a.failed(in, err)
-	}
-	skip := map[int64]bool{}
-	for _, g := range mine {
-		skip[g.ID] = true
-	}
-	return Response{Choices: matchGroups(groups, in.Options.String(in.Focused), func(g store.Group) bool {
-		return !skip[g.ID] && g.State == store.StateActive
-	})}
+	return a.suggest(ctx, in, store.JoinableGroup)
 }
 
 // suggestOwn offers the caller's own groups, for /leave, including archived
 // ones whose read-only channel they can still see.
 func (a *App) suggestOwn(ctx context.Context, in *Interaction) Response {
-	mine, err := a.Store.UserGroups(ctx, in.GuildID, in.UserID)
+	resp := a.suggest(ctx, in, store.OwnGroup)
+	if a.DeleteOnArchive || len(resp.Choices) == maxChoices {
+		return resp
+	}
+	archived, err := a.Store.ArchivedUserGroups(ctx, in.GuildID, in.UserID)
 	if err != nil {
 		return a.failed(in, err)
 	}
-	if !a.DeleteOnArchive {
-		archived, err := a.Store.ArchivedUserGroups(ctx, in.GuildID, in.UserID)
-		if err != nil {
-			return a.failed(in, err)
+	typed := store.NameKey(in.Options.String(in.Focused))
+	for _, g := range archived {
+		if len(resp.Choices) < maxChoices && strings.Contains(store.NameKey(g.Name), typed) {
+			resp.Choices = append(resp.Choices, groupChoice(g))
 		}
-		mine = append(mine, archived...)
 	}
-	return Response{Choices: matchGroups(mine, in.Options.String(in.Focused), nil)}
+	return resp
 }
 
 // maxChoices is Discord's limit on autocomplete suggestions.
 const maxChoices = 25
 
-// matchGroups returns up to 25 choices among groups whose name contains
-// typed, ignoring case, and that keep accepts.
-func matchGroups(groups []store.Group, typed string, keep func(store.Group) bool) []Choice {
-	typed = store.NameKey(typed)
-	choices := []Choice{}
-	for _, g := range groups {
-		if len(choices) == maxChoices {
-			break
-		}
-		if keep != nil && !keep(g) {
-			continue
-		}
-		if strings.Contains(store.NameKey(g.Name), typed) {
-			choices = append(choices, Choice{Name: choiceName(g.Name), Value: g.Name})
-		}
+// suggest offers up to 25 groups passing filter whose name contains what
+// the caller typed, ignoring case.
+func (a *App) suggest(ctx context.Context, in *Interaction, filter store.Filter) Response {
+	groups, err := a.Store.SearchGroups(ctx, in.GuildID, in.UserID, in.Options.String(in.Focused), filter, maxChoices)
+	if err != nil {
+		return a.failed(in, err)
 	}
-	return choices
+	choices := make([]Choice, 0, len(groups))
+	for _, g := range groups {
+		choices = append(choices, groupChoice(g))
+	}
+	return Response{Choices: choices}
 }
+
+func groupChoice(g store.Group) Choice { return Choice{Name: choiceName(g.Name), Value: g.Name} }
 
 // choiceName fits a name into Discord's 100-character choice name.
 func choiceName(name string) string {

@@ -2,14 +2,12 @@ package commands
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 
 	"hearth/messages"
-	"hearth/store"
 )
 
 func TestRouterRecoversPanics(t *testing.T) {
@@ -69,19 +67,5 @@ func TestChannelName(t *testing.T) {
 		if n := len([]rune(got)); n > 100 {
 			t.Errorf("ChannelName(%q) has %d characters", in, n)
 		}
-	}
-}
-
-func TestMatchGroupsCapsAt25(t *testing.T) {
-	var groups []store.Group
-	for i := range 40 {
-		groups = append(groups, store.Group{ID: int64(i), Name: fmt.Sprintf("Group %02d", i)})
-	}
-	got := matchGroups(groups, "GROUP", func(g store.Group) bool { return g.ID != 0 })
-	if len(got) != 25 || got[0].Name != "Group 01" {
-		t.Fatalf("got %d choices starting %v; want 25 starting Group 01", len(got), got[0])
-	}
-	if got := matchGroups(groups, "39", nil); len(got) != 1 || got[0].Value != "Group 39" {
-		t.Fatalf("match on a part of the name = %v", got)
 	}
 }

@@ -53,11 +53,8 @@ func (a *App) suggestManaged(ctx context.Context, in *Interaction) Response {
 	if err != nil {
 		return a.failed(in, err)
 	}
-	groups, err := a.Store.Groups(ctx, in.GuildID)
-	if err != nil {
-		return a.failed(in, err)
+	if mod {
+		return a.suggest(ctx, in, store.AnyGroup)
 	}
-	return Response{Choices: matchGroups(groups, in.Options.String(in.Focused), func(g store.Group) bool {
-		return mod || (g.FacilitatorID != "" && g.FacilitatorID == in.UserID)
-	})}
+	return a.suggest(ctx, in, store.Facilitated)
 }

@@ -28,19 +28,28 @@ func GroupLine(name, kind, state string, seatsLeft int, next time.Time, member b
 	return line
 }
 
-// GroupList joins /groups lines, cut to fit one message.
-func GroupList(lines []string) string {
-	head := "Groups in this server:\n"
-	tail := "\nJoin with `/join`, leave with `/leave`. Only you can see this."
+// MaxListed is how many groups /groups reads: more never fit one message.
+const MaxListed = 40
+
+// GroupList joins /groups lines, cut to fit one message; total is how many
+// groups the server has, of which lines are the first.
+func GroupList(lines []string, total int) string {
+	const head = "Groups in this server:\n"
+	const tail = "\nJoin with `/join`, leave with `/leave`. Only you can see this."
+	const more = "\n…and %d more; type a name in `/join` to find them."
+	const moreRoom = 80 // more, with its number, in bytes
 	var b strings.Builder
 	b.WriteString(head)
-	for i, l := range lines {
-		more := fmt.Sprintf("\n…and %d more; type a name in `/join` to find them.", len(lines)-i)
-		if b.Len()+len(l)+1+len(more)+len(tail) > maxContent {
-			b.WriteString(more)
+	shown := 0
+	for _, l := range lines {
+		if b.Len()+len(l)+1+moreRoom+len(tail) > maxContent {
 			break
 		}
 		b.WriteString(l + "\n")
+		shown++
+	}
+	if shown < total {
+		fmt.Fprintf(&b, more, total-shown)
 	}
 	b.WriteString(tail)
 	return b.String()

@@ -62,18 +62,18 @@ func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name
 
 const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
-	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at,
-	(SELECT count(*) FROM memberships m WHERE m.group_id = g.id)`
+	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count`
 
 type rowScanner interface{ Scan(...any) error }
 
-func scanGroup(r rowScanner) (Group, error) {
+// scanGroup reads groupColumns, then extra columns into extra.
+func scanGroup(r rowScanner, extra ...any) (Group, error) {
 	var g Group
 	var start, locked, archived sql.NullInt64
 	var created int64
-	err := r.Scan(&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
+	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
-		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount)
+		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount}, extra...)...)
 	if err != nil {
 		return Group{}, err
 	}
@@ -162,11 +162,81 @@ func (s *Store) Groups(ctx context.Context, guildID string) ([]Group, error) {
 		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, guildID)
 }
 
-// UserGroups lists the live groups of a server that userID belongs to.
+// UserGroups lists the live groups of a server that userID belongs to. It
+// starts from the user's memberships, so its cost follows how many groups
+// they are in, not how many the server has.
 func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM memberships m
+		JOIN groups g ON g.id = m.group_id
+		WHERE m.user_id = ? AND g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
+}
+
+// Listing is one page of a server's live groups for one user.
+type Listing struct {
+	Groups []Group
+	Mine   map[int64]bool // the listed groups userID is in
+	Total  int            // live groups in the server
+}
+
+// ListGroups returns the first limit live groups of a server by name, which
+// of them userID is in, and how many there are in all: /groups shows one
+// message's worth, so it reads no more than that.
+func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (Listing, error) {
+	l := Listing{Mine: map[int64]bool{}}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
+		guildID).Scan(&l.Total); err != nil {
+		return l, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+groupColumns+`,
+		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
+		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
+		userID, guildID, limit)
+	if err != nil {
+		return l, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mine bool
+		g, err := scanGroup(rows, &mine)
+		if err != nil {
+			return l, err
+		}
+		l.Groups = append(l.Groups, g)
+		l.Mine[g.ID] = mine
+	}
+	return l, rows.Err()
+}
+
+// Which groups SearchGroups may return.
+type Filter int
+
+const (
+	AnyGroup      Filter = iota // every live group
+	JoinableGroup               // active (not started) groups userID is not in
+	OwnGroup                    // live groups userID is in
+	Facilitated                 // live groups userID facilitates
+)
+
+// SearchGroups returns up to limit live groups of a server whose name
+// contains typed (ignoring case) and that pass filter for userID, by name.
+// It serves autocomplete on every keystroke, so it stops at limit.
+func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int) ([]Group, error) {
+	cond := ""
+	args := []any{guildID, NameKey(typed)}
+	switch filter {
+	case JoinableGroup:
+		cond = ` AND g.state = 'active' AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
+		args = append(args, userID)
+	case OwnGroup:
+		cond = ` AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
+		args = append(args, userID)
+	case Facilitated:
+		cond = ` AND g.facilitator_id = ?`
+		args = append(args, userID)
+	}
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
-		JOIN memberships m ON m.group_id = g.id AND m.user_id = ?
-		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
+		WHERE g.guild_id = ? AND g.state <> 'archived' AND instr(g.name_key, ?) > 0`+cond+`
+		ORDER BY g.name_key LIMIT ?`, append(args, limit)...)
 }
 
 // ArchivedUserGroups lists the archived groups of a server that userID still

@@ -107,9 +107,10 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 	return time.Unix(at.Int64, 0).UTC(), true, nil
 }
 
-// DueJobs returns up to limit jobs due at or before now, earliest first.
+// DueJobs returns up to limit jobs due at or before now, earliest first;
+// jobs due at the same second come in group order.
 func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
-	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
+	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at, group_id, id LIMIT ?`,
 		now.Unix(), limit)
 }
 
@@ -296,10 +297,10 @@ func (s *Store) Firings(ctx context.Context, groupID int64) ([]Firing, error) {
 }
 
 // DueFirings returns up to limit reminders still being sent whose next try
-// is due at or before now, earliest first.
+// is due at or before now, earliest first; ties in group order.
 func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]Firing, error) {
 	return s.queryFirings(ctx, `SELECT `+firingColumns+` FROM firings
-		WHERE state = 'sending' AND retry_at <= ? ORDER BY retry_at LIMIT ?`, now.Unix(), limit)
+		WHERE state = 'sending' AND retry_at <= ? ORDER BY retry_at, group_id, id LIMIT ?`, now.Unix(), limit)
 }
 
 // ClaimFiring marks a reminder in flight (no retry time) so the loop does

@@ -16,22 +16,19 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		var kind Kind
 		var capacity, members int
 		var start sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT state, kind, capacity, start_at,
-			(SELECT count(*) FROM memberships WHERE group_id = id)
-			FROM groups WHERE id = ?`, groupID).Scan(&state, &kind, &capacity, &start, &members)
+		var already bool
+		err := tx.QueryRowContext(ctx, `SELECT state, kind, capacity, start_at, member_count,
+			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
+			FROM groups WHERE id = ?`, groupID, userID, groupID).
+			Scan(&state, &kind, &capacity, &start, &members, &already)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNoGroup
 		}
 		if err != nil {
 			return err
 		}
-		var already int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
-			groupID, userID).Scan(&already); err != nil {
-			return err
-		}
 		switch {
-		case already > 0:
+		case already:
 			return ErrAlreadyMember
 		case state == StateArchived:
 			return ErrArchived

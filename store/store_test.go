@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,5 +163,91 @@ func TestSettingsRoundTrip(t *testing.T) {
 	}
 	if got, _ := s.Settings(ctx, "g1"); got != want {
 		t.Fatalf("settings = %+v, want %+v", got, want)
+	}
+}
+
+func TestMemberCountFollowsJoinsAndLeaves(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	g := mustCreate(t, s, Group{Name: "Circle"})
+	for _, u := range []string{"a", "b", "c"} {
+		if err := s.Join(ctx, g.ID, u, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at, err := s.Leave(ctx, g.ID, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Rejoin(ctx, g.ID, "b", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Rejoin(ctx, g.ID, "b", at); err != nil { // already back: no change
+		t.Fatal(err)
+	}
+	s.Leave(ctx, g.ID, "c")
+	got, _ := s.Group(ctx, g.ID)
+	if got.MemberCount != 2 {
+		t.Fatalf("member count %d, want 2", got.MemberCount)
+	}
+}
+
+func TestListAndSearchGroups(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	names := []string{"Anxiety", "Grief Circle", "Grief Cohort", "Parents", "Sobriety"}
+	ids := map[string]int64{}
+	for _, n := range names {
+		g := Group{Name: n}
+		if n == "Grief Cohort" {
+			g.Kind, g.FacilitatorID = KindClosed, "fac"
+		}
+		ids[n] = mustCreate(t, s, g).ID
+	}
+	mustCreate(t, s, Group{GuildID: "other", Name: "Grief Elsewhere"})
+	s.Join(ctx, ids["Grief Circle"], "u", time.Now())
+	s.Join(ctx, ids["Sobriety"], "u", time.Now())
+	s.Lock(ctx, ids["Grief Cohort"], time.Now())
+	archived := mustCreate(t, s, Group{Name: "Old Grief"})
+	s.Archive(ctx, archived.ID, time.Now())
+
+	l, err := s.ListGroups(ctx, "g1", "u", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Total != 5 || len(l.Groups) != 3 || l.Groups[0].Name != "Anxiety" || !l.Mine[ids["Grief Circle"]] || l.Mine[ids["Anxiety"]] {
+		t.Fatalf("listing = %+v", l)
+	}
+	search := func(typed string, f Filter, limit int) string {
+		gs, err := s.SearchGroups(ctx, "g1", "u", typed, f, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	cases := []struct {
+		name, typed string
+		filter      Filter
+		limit       int
+		want        string
+	}{
+		{"any part, any case", "RIEF", AnyGroup, 25, "Grief Circle,Grief Cohort"},
+		{"empty matches all", "", AnyGroup, 25, "Anxiety,Grief Circle,Grief Cohort,Parents,Sobriety"},
+		{"limit", "", AnyGroup, 2, "Anxiety,Grief Circle"},
+		{"joinable: not mine, not started", "", JoinableGroup, 25, "Anxiety,Parents"},
+		{"own", "", OwnGroup, 25, "Grief Circle,Sobriety"},
+		{"facilitated (as fac)", "", Facilitated, 25, ""},
+	}
+	for _, c := range cases {
+		if got := search(c.typed, c.filter, c.limit); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+	if gs, _ := s.SearchGroups(ctx, "g1", "fac", "", Facilitated, 25); len(gs) != 1 || gs[0].Name != "Grief Cohort" {
+		t.Errorf("facilitated by fac = %v", gs)
 	}
 }

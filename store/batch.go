@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+)
+
+// FiringIntent is one due reminder to record: its firing F, and the move of
+// its job J on to NextSession/NextDue (J is deleted when NextSession is
+// zero), as RecordFiring takes them.
+type FiringIntent struct {
+	Job         Job
+	Firing      Firing
+	NextSession time.Time
+	NextDue     time.Time
+}
+
+// FiringRecord is what became of one FiringIntent.
+type FiringRecord struct {
+	Firing     Firing // with its ID when Created
+	Created    bool   // false: this reminder was recorded before and must not be sent again
+	JobChanged bool   // the job changed since it was read; nothing was recorded for it
+}
+
+// RecordFirings does what RecordFiring does for each intent, all in one
+// transaction, so that a batch of reminders due together costs one commit.
+// Each intent stands alone: one whose job changed meanwhile is reported
+// (JobChanged) and recorded nothing, without undoing the others. An error
+// records nothing at all.
+func (s *Store) RecordFirings(ctx context.Context, intents []FiringIntent) ([]FiringRecord, error) {
+	out := make([]FiringRecord, len(intents))
+	if len(intents) == 0 {
+		return out, nil
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		advance, err := tx.PrepareContext(ctx, `UPDATE jobs SET session_at = ?, due_at = ?, attempts = 0
+			WHERE id = ? AND session_at = ?`)
+		if err != nil {
+			return err
+		}
+		defer advance.Close()
+		drop, err := tx.PrepareContext(ctx, `DELETE FROM jobs WHERE id = ? AND session_at = ?`)
+		if err != nil {
+			return err
+		}
+		defer drop.Close()
+		insert, err := tx.PrepareContext(ctx, `INSERT INTO firings
+			(group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at, done_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
+		for i, in := range intents {
+			j, f := in.Job, in.Firing
+			out[i] = FiringRecord{Firing: f}
+			var res sql.Result
+			if in.NextSession.IsZero() {
+				res, err = drop.ExecContext(ctx, j.ID, j.SessionAt.Unix())
+			} else {
+				res, err = advance.ExecContext(ctx, in.NextSession.Unix(), in.NextDue.Unix(), j.ID, j.SessionAt.Unix())
+			}
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				out[i].JobChanged = true
+				continue
+			}
+			res, err = insert.ExecContext(ctx, f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second), f.State,
+				strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt))
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				continue
+			}
+			out[i].Created = true
+			if out[i].Firing.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GroupsWithMembers reads the groups ids (those that exist) and their
+// members, in the order they joined, with two queries: what a batch of due
+// reminders needs, read at once.
+func (s *Store) GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]Group, map[int64][]string, error) {
+	groups := make(map[int64]Group, len(ids))
+	members := make(map[int64][]string, len(ids))
+	if len(ids) == 0 {
+		return groups, members, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := "(?" + strings.Repeat(",?", len(ids)-1) + ")"
+	list, err := s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id IN `+in, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, g := range list {
+		groups[g.ID] = g
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT group_id, user_id FROM memberships WHERE group_id IN `+in+`
+		ORDER BY group_id, joined_at, user_id`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var user string
+		if err := rows.Scan(&id, &user); err != nil {
+			return nil, nil, err
+		}
+		members[id] = append(members[id], user)
+	}
+	return groups, members, rows.Err()
+}
