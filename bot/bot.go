@@ -34,6 +34,8 @@ type Bot struct {
 	store   *store.Store
 	log     *slog.Logger
 	router  *commands.Router
+	locks   *commands.GroupLocks
+	guilds  guildCache
 
 	// deferAfter is how long a handler may run before the reply is deferred;
 	// Discord drops callbacks after 3 s.
@@ -43,6 +45,8 @@ type Bot struct {
 	botUserID string
 	appID     string
 	started   bool
+	closing   bool
+	atStart   []store.Group // live groups before any interaction, for reconciliation
 	ready     chan struct{} // closed after the first READY's set-up
 	ctx       context.Context
 	cancel    context.CancelFunc
@@ -68,15 +72,27 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
+	b.guilds.register(s)
 	return b, nil
 }
 
-// SetRouter sets the router that answers interactions. Call it before Open.
-func (b *Bot) SetRouter(r *commands.Router) { b.router = r }
+// SetRouter sets the router that answers interactions and the group locks
+// it shares with reconciliation. Call it before Open.
+func (b *Bot) SetRouter(r *commands.Router, locks *commands.GroupLocks) {
+	b.router, b.locks = r, locks
+}
 
 // Open connects to the gateway. Commands are registered and overwrites
 // reconciled once the first READY arrives.
 func (b *Bot) Open() error {
+	// The groups to reconcile are read before any interaction can arrive:
+	// a group missing its channel then was left so by an earlier run, never
+	// by a /group create of this one still in flight.
+	groups, err := b.store.LiveGroups(b.ctx)
+	if err != nil {
+		return err
+	}
+	b.atStart = groups
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
@@ -89,9 +105,23 @@ func (b *Bot) Ready() <-chan struct{} { return b.ready }
 // Close disconnects from the gateway and waits for handlers in flight.
 func (b *Bot) Close() error {
 	err := b.session.Close()
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
 	b.cancel()
 	b.wg.Wait()
 	return err
+}
+
+// enter counts a handler in flight, unless the bot is closing.
+func (b *Bot) enter() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return false
+	}
+	b.wg.Add(1)
+	return true
 }
 
 func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
@@ -102,10 +132,9 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	b.started = true
 	b.mu.Unlock()
 	b.log.Info("connected to Discord", "user", r.User.Username, "guilds", len(r.Guilds))
-	if !first {
+	if !first || !b.enter() {
 		return
 	}
-	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
 		defer close(b.ready)

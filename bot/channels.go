@@ -82,8 +82,24 @@ func (b *Bot) RemoveMember(ctx context.Context, channelID, userID string) error 
 	return err
 }
 
+// SetRoleAccess allows a role the member bits on a channel, or deletes its
+// overwrite (one already gone is fine).
+func (b *Bot) SetRoleAccess(ctx context.Context, channelID, roleID string, allow bool) error {
+	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+		if allow {
+			return b.session.ChannelPermissionSet(channelID, roleID, discordgo.PermissionOverwriteTypeRole, memberAllow, 0, opts...)
+		}
+		return b.session.ChannelPermissionDelete(channelID, roleID, opts...)
+	})
+	if !allow && isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
 // ArchiveChannel deletes a group's channel, or leaves it to its members
-// read-only.
+// read-only. If a member's overwrite cannot be changed, the ones already
+// changed are put back, so that a failed archive leaves the channel as it was.
 func (b *Bot) ArchiveChannel(ctx context.Context, channelID string, memberIDs []string, deleteChannel bool) error {
 	if deleteChannel {
 		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
@@ -95,8 +111,18 @@ func (b *Bot) ArchiveChannel(ctx context.Context, channelID string, memberIDs []
 		}
 		return err
 	}
-	for _, id := range memberIDs {
-		if err := b.setMemberOverwrite(ctx, channelID, id, archivedAllow, archivedDeny); err != nil {
+	for i, id := range memberIDs {
+		err := b.setMemberOverwrite(ctx, channelID, id, archivedAllow, archivedDeny)
+		if isUnknownUser(err) {
+			continue // they left the server; nothing to make read-only
+		}
+		if err != nil {
+			undo := context.WithoutCancel(ctx)
+			for _, done := range memberIDs[:i] {
+				if uerr := b.AllowMember(undo, channelID, done); uerr != nil {
+					b.log.Error("restoring a member overwrite failed", "channel", channelID, "err", uerr)
+				}
+			}
 			return err
 		}
 	}

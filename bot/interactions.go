@@ -18,13 +18,21 @@ const handlerTimeout = 2 * time.Minute
 var noMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	b.wg.Add(1)
+	if !b.enter() {
+		return
+	}
 	defer b.wg.Done()
 	in, ok := toInteraction(ic.Interaction)
 	if !ok {
 		// Hearth sends no buttons or modals; answer anything else kindly.
 		b.respond(ic.Interaction, commands.Reply(messages.UnknownCmd), false)
 		return
+	}
+	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
+		// Moderator checks use the server-wide permissions: the interaction's
+		// include the overwrites of the channel the command was typed in,
+		// where a temporary-channel bot may have given Manage Channels.
+		in.Permissions = perms
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, handlerTimeout)
 	defer cancel()

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"net/http"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -10,87 +11,143 @@ import (
 	"hearth/store"
 )
 
-// Reconcile makes every live group's channel match the database: a group
-// whose channel is missing gets one, members without an overwrite get it,
-// and member overwrites Hearth made for people who are no longer members are
-// removed. Role overwrites, the bot's, the facilitator's and any overwrite
-// Hearth did not write (other bits) are never touched.
+// Reconcile makes the channel of every group that was live at start-up match
+// the database: a missing channel is made anew, members without their
+// overwrite (or with the read-only one of a failed archive) get it, and the
+// overwrites Hearth granted to people who are no longer members are removed.
+// Role overwrites, the bot's, the facilitator's and any overwrite Hearth did
+// not grant are never touched. Each group is handled under its lock, so
+// commands in flight never interleave with it.
 func (b *Bot) Reconcile(ctx context.Context) error {
-	groups, err := b.store.LiveGroups(ctx)
-	if err != nil {
-		return err
-	}
 	var errs []error
-	for _, g := range groups {
-		if err := b.reconcileGroup(ctx, g); err != nil {
+	for _, g := range b.atStart {
+		if err := b.reconcileGroup(ctx, g.ID); err != nil {
 			b.log.Error("reconciling group failed", "group", g.ID, "err", err)
 			errs = append(errs, err)
 		}
 	}
-	b.log.Info("reconciled group channels", "groups", len(groups), "failed", len(errs))
+	b.log.Info("reconciled group channels", "groups", len(b.atStart), "failed", len(errs))
 	return errors.Join(errs...)
 }
 
-func (b *Bot) reconcileGroup(ctx context.Context, g store.Group) error {
-	var ch *discordgo.Channel
-	if g.ChannelID != "" {
-		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
-			ch, err = b.session.Channel(g.ChannelID, opts...)
-			return err
-		})
-		if err != nil && !isNotFound(err) {
-			return err
-		}
+func (b *Bot) reconcileGroup(ctx context.Context, groupID int64) error {
+	defer b.locks.Lock(groupID)()
+	g, err := b.store.Group(ctx, groupID)
+	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
+		return nil // deleted or archived since start-up
 	}
-	if ch == nil {
-		// Never made (a crash mid-create) or deleted by hand: make it anew.
-		settings, err := b.store.Settings(ctx, g.GuildID)
-		if err != nil {
-			return err
-		}
-		id, err := b.CreateGroupChannel(ctx, commands.ChannelSpec{GuildID: g.GuildID,
-			Name: commands.ChannelName(g.Name), CategoryID: settings.CategoryID,
-			ModeratorRoleID: settings.ModeratorRoleID, FacilitatorID: g.FacilitatorID})
-		if err != nil {
-			return err
-		}
-		if err := b.store.SetGroupChannel(ctx, g.ID, id); err != nil {
-			return err
-		}
-		b.log.Warn("group channel was missing; made a new one", "group", g.ID, "channel", id)
-		ch = &discordgo.Channel{ID: id}
+	if err != nil {
+		return err
+	}
+	ch, err := b.groupChannel(ctx, g)
+	if err != nil {
+		return err
 	}
 	members, err := b.store.Members(ctx, g.ID)
 	if err != nil {
 		return err
 	}
-	want := make(map[string]bool, len(members))
-	for _, id := range members {
-		want[id] = true
+	grants, err := b.store.Grants(ctx, g.ID)
+	if err != nil {
+		return err
 	}
-	have := map[string]bool{}
+	current := map[string]*discordgo.PermissionOverwrite{}
 	for _, ow := range ch.PermissionOverwrites {
-		if ow.Type != discordgo.PermissionOverwriteTypeMember {
-			continue
+		if ow.Type == discordgo.PermissionOverwriteTypeMember {
+			current[ow.ID] = ow
 		}
-		have[ow.ID] = true
-		ours := ow.Allow == memberAllow && ow.Deny == 0
-		if want[ow.ID] || !ours || ow.ID == b.userID() || ow.ID == g.FacilitatorID {
-			continue
-		}
-		if err := b.RemoveMember(ctx, ch.ID, ow.ID); err != nil {
-			return err
-		}
-		b.log.Info("removed a stale member overwrite", "group", g.ID)
 	}
+	isMember := make(map[string]bool, len(members))
+	var errs []error
 	for _, id := range members {
-		if have[id] {
+		isMember[id] = true
+		ow := current[id]
+		if ow != nil && (ow.Allow != archivedAllow || ow.Deny != archivedDeny) {
+			continue // present, and not left read-only by a failed archive
+		}
+		errs = append(errs, b.restoreMember(ctx, g, ch.ID, id))
+	}
+	for _, id := range grants {
+		if isMember[id] || id == g.FacilitatorID || id == b.userID() {
 			continue
 		}
-		if err := b.AllowMember(ctx, ch.ID, id); err != nil {
+		if current[id] != nil {
+			if err := b.RemoveMember(ctx, ch.ID, id); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			b.log.Info("removed the overwrite of a former member", "group", g.ID)
+		}
+		errs = append(errs, b.store.DropGrant(ctx, g.ID, id))
+	}
+	return errors.Join(errs...)
+}
+
+// groupChannel fetches g's channel, making it anew when it was never made
+// (a crash mid-create) or was deleted by hand.
+func (b *Bot) groupChannel(ctx context.Context, g store.Group) (*discordgo.Channel, error) {
+	if g.ChannelID != "" {
+		var ch *discordgo.Channel
+		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
+			ch, err = b.session.Channel(g.ChannelID, opts...)
+			return err
+		})
+		if !isNotFound(err) {
+			return ch, err
+		}
+	}
+	settings, err := b.store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := b.CreateGroupChannel(ctx, commands.GroupChannelSpec(g, settings))
+	if err != nil {
+		return nil, err
+	}
+	if err := b.store.SetGroupChannel(ctx, g.ID, id); err != nil {
+		return nil, err
+	}
+	b.log.Warn("group channel was missing; made a new one", "group", g.ID, "channel", id)
+	return &discordgo.Channel{ID: id}, nil
+}
+
+// restoreMember puts back a member's overwrite. Someone who has left the
+// server can have none: their membership ends.
+func (b *Bot) restoreMember(ctx context.Context, g store.Group, channelID, userID string) error {
+	err := b.AllowMember(ctx, channelID, userID)
+	if isUnknownUser(err) {
+		b.log.Info("a member has left the server; ending their membership", "group", g.ID)
+		if _, err := b.store.Leave(ctx, g.ID, userID); err != nil && !errors.Is(err, store.ErrNotMember) {
 			return err
 		}
-		b.log.Info("restored a missing member overwrite", "group", g.ID)
+		return b.store.DropGrant(ctx, g.ID, userID)
 	}
-	return nil
+	if err == nil {
+		b.log.Info("restored a member overwrite", "group", g.ID)
+	}
+	return err
+}
+
+// Discord's codes for a user or member it does not know. An overwrite for
+// someone no longer in the server is refused as an invalid form body
+// ("Role or member not found"); Hearth's member overwrite has fixed bits, so
+// that is the only way this request's form can be invalid.
+const (
+	codeUnknownMember   = 10007
+	codeUnknownUser     = 10013
+	codeInvalidFormBody = 50035
+)
+
+func isUnknownUser(err error) bool {
+	var rest *discordgo.RESTError
+	if !errors.As(err, &rest) || rest.Message == nil || rest.Response == nil {
+		return false
+	}
+	switch rest.Message.Code {
+	case codeUnknownMember, codeUnknownUser:
+		return rest.Response.StatusCode == http.StatusNotFound
+	case codeInvalidFormBody:
+		return rest.Response.StatusCode == http.StatusBadRequest
+	}
+	return false
 }

@@ -37,6 +37,9 @@ type Discord interface {
 	RemoveMember(ctx context.Context, channelID, userID string) error
 	// ArchiveChannel makes the channel read-only for memberIDs, or deletes it.
 	ArchiveChannel(ctx context.Context, channelID string, memberIDs []string, deleteChannel bool) error
+	// SetRoleAccess allows a role the member bits on a channel, or removes
+	// its overwrite.
+	SetRoleAccess(ctx context.Context, channelID, roleID string, allow bool) error
 	// SendMessage posts in a channel, pinging exactly mentionIDs; nonce, when
 	// set, lets Discord drop a repeat.
 	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
@@ -60,6 +63,9 @@ type App struct {
 	DeleteOnArchive bool   // groups.on_archive = "delete"
 	Now             func() time.Time
 	Log             *slog.Logger
+	// Locks serialise each group's database-and-Discord work; the bot's
+	// reconciliation shares them.
+	Locks *GroupLocks
 }
 
 func (a *App) now() time.Time {
@@ -130,6 +136,10 @@ func (a *App) managedGroup(ctx context.Context, in *Interaction) (store.Group, *
 		return store.Group{}, &r
 	}
 	name := in.Options.String("group")
+	if name == "" {
+		r := Reply(messages.GroupRequired)
+		return store.Group{}, &r
+	}
 	g, err := a.Store.GroupByName(ctx, in.GuildID, name)
 	switch {
 	case errors.Is(err, store.ErrNoGroup) && mod:

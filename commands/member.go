@@ -43,6 +43,9 @@ func groupState(g store.Group) string {
 
 func (a *App) join(ctx context.Context, in *Interaction) Response {
 	name := in.Options.String("group")
+	if name == "" {
+		return Reply(messages.GroupRequired)
+	}
 	g, err := a.Store.GroupByName(ctx, in.GuildID, name)
 	if errors.Is(err, store.ErrNoGroup) {
 		return Reply(messages.UnknownGroup(name))
@@ -54,6 +57,7 @@ func (a *App) join(ctx context.Context, in *Interaction) Response {
 		// Its channel is still being made (or repaired at start-up).
 		return Reply(messages.NotReady(g.Name))
 	}
+	defer a.Locks.Lock(g.ID)()
 	switch err := a.Store.Join(ctx, g.ID, in.UserID, a.now()); {
 	case errors.Is(err, store.ErrAlreadyMember):
 		return Reply(messages.AlreadyMember(g.Name, g.ChannelID))
@@ -68,17 +72,37 @@ func (a *App) join(ctx context.Context, in *Interaction) Response {
 	}
 	if err := a.Discord.AllowMember(ctx, g.ChannelID, in.UserID); err != nil {
 		a.Log.Warn("join undone: channel overwrite failed", "group", g.ID, "err", err)
-		if _, uerr := a.Store.Leave(context.WithoutCancel(ctx), g.ID, in.UserID); uerr != nil {
-			a.Log.Error("undo join failed", "group", g.ID, "err", uerr)
-		}
+		a.undoJoin(context.WithoutCancel(ctx), g, in.UserID)
 		return Reply(messages.DiscordFailed)
 	}
 	next, _ := a.nextSession(g)
 	return Reply(messages.Joined(g.Name, g.ChannelID, next))
 }
 
+// undoJoin takes back a join whose overwrite failed. The overwrite may exist
+// all the same (a timeout), so it is deleted too, best effort; the grant
+// stays until that is confirmed, for reconciliation to finish the job.
+func (a *App) undoJoin(ctx context.Context, g store.Group, userID string) {
+	if _, err := a.Store.Leave(ctx, g.ID, userID); err != nil {
+		a.Log.Error("undo join failed", "group", g.ID, "err", err)
+		return
+	}
+	if err := a.Discord.RemoveMember(ctx, g.ChannelID, userID); err == nil {
+		a.dropGrant(ctx, g, userID)
+	}
+}
+
+func (a *App) dropGrant(ctx context.Context, g store.Group, userID string) {
+	if err := a.Store.DropGrant(ctx, g.ID, userID); err != nil {
+		a.Log.Warn("dropping a grant failed; reconciliation will retry", "group", g.ID, "err", err)
+	}
+}
+
 func (a *App) leave(ctx context.Context, in *Interaction) Response {
 	name := in.Options.String("group")
+	if name == "" {
+		return Reply(messages.GroupRequired)
+	}
 	g, err := a.groupToLeave(ctx, in, name)
 	if errors.Is(err, store.ErrNoGroup) {
 		return Reply(messages.UnknownGroup(name))
@@ -87,7 +111,10 @@ func (a *App) leave(ctx context.Context, in *Interaction) Response {
 		return a.failed(in, err)
 	}
 	return a.removeFromGroup(ctx, in, g, in.UserID, func() Response {
-		if g.State == store.StateLocked {
+		switch g.State {
+		case store.StateArchived:
+			return Reply(messages.LeftArchived(g.Name))
+		case store.StateLocked:
 			return Reply(messages.LeftLocked(g.Name))
 		}
 		return Reply(messages.Left(g.Name))
@@ -138,6 +165,7 @@ func (a *App) archivedGroupOf(ctx context.Context, in *Interaction, name string)
 // keeps their own overwrite: they still facilitate the group.
 func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Group, userID string,
 	done, notMember func() Response) Response {
+	defer a.Locks.Lock(g.ID)()
 	joinedAt, err := a.Store.Leave(ctx, g.ID, userID)
 	switch {
 	case errors.Is(err, store.ErrNotMember):
@@ -153,6 +181,7 @@ func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Grou
 			}
 			return Reply(messages.DiscordFailed)
 		}
+		a.dropGrant(ctx, g, userID)
 	}
 	return done()
 }

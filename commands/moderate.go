@@ -30,15 +30,20 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) Response {
 	if err != nil {
 		return a.failed(in, err)
 	}
-	channelID, err := a.Discord.CreateGroupChannel(ctx, a.channelSpec(g, settings))
+	defer a.Locks.Lock(g.ID)()
+	undo := context.WithoutCancel(ctx)
+	channelID, err := a.Discord.CreateGroupChannel(ctx, GroupChannelSpec(g, settings))
 	if err != nil {
 		a.Log.Warn("create undone: channel not made", "group", g.ID, "err", err)
-		if derr := a.Store.DeleteGroup(context.WithoutCancel(ctx), g.ID); derr != nil {
-			a.Log.Error("undo create failed", "group", g.ID, "err", derr)
-		}
+		a.deleteGroup(undo, g.ID)
 		return Reply(messages.DiscordFailed)
 	}
 	if err := a.Store.SetGroupChannel(ctx, g.ID, channelID); err != nil {
+		// Without the channel id stored, the two cannot be kept in step.
+		if derr := a.Discord.ArchiveChannel(undo, channelID, nil, true); derr != nil {
+			a.Log.Error("undo create: deleting the channel failed", "group", g.ID, "channel", channelID, "err", derr)
+		}
+		a.deleteGroup(undo, g.ID)
 		return a.failed(in, err)
 	}
 	g.ChannelID = channelID
@@ -46,6 +51,12 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) Response {
 	a.Log.Info("group created", "guild", g.GuildID, "group", g.ID, "kind", g.Kind)
 	a.note(ctx, g.GuildID, messages.NoteCreated(g.Name, string(g.Kind), in.UserID))
 	return Reply(messages.Created(g.Name, string(g.Kind), g.Capacity, channelID, g.StartAt, a.upcoming(g, 3)))
+}
+
+func (a *App) deleteGroup(ctx context.Context, id int64) {
+	if err := a.Store.DeleteGroup(ctx, id); err != nil {
+		a.Log.Error("undo create failed", "group", id, "err", err)
+	}
 }
 
 // groupFromOptions validates /group create's options. It returns the group
@@ -66,6 +77,8 @@ func (a *App) groupFromOptions(in *Interaction, settings store.Settings) (store.
 		return g, messages.NameEmpty
 	case utf8.RuneCountInString(g.Name) > maxNameLen:
 		return g, messages.NameTooLong
+	case !plainName(g.Name):
+		return g, messages.NameInvalid
 	case g.Kind != store.KindOpen && g.Kind != store.KindClosed:
 		return g, messages.KindInvalid
 	case utf8.RuneCountInString(g.Description) > maxDescriptionLen:
@@ -147,7 +160,9 @@ func scheduleOptions(in *Interaction) (spec, reminders, msg string) {
 	return spec, reminders, ""
 }
 
-func (a *App) channelSpec(g store.Group, settings store.Settings) ChannelSpec {
+// GroupChannelSpec describes the private channel of g in a server with
+// settings; reconciliation uses it to remake a missing channel.
+func GroupChannelSpec(g store.Group, settings store.Settings) ChannelSpec {
 	return ChannelSpec{
 		GuildID:         g.GuildID,
 		Name:            ChannelName(g.Name),
@@ -259,6 +274,9 @@ func (a *App) removeMember(ctx context.Context, in *Interaction) Response {
 		return *refusal
 	}
 	user := in.Options.String("user")
+	if user == "" {
+		return Reply(messages.UserRequired)
+	}
 	return a.removeFromGroup(ctx, in, g, user,
 		func() Response {
 			a.Log.Info("member removed", "guild", g.GuildID, "group", g.ID)
@@ -272,10 +290,12 @@ func (a *App) archiveGroup(ctx context.Context, in *Interaction) Response {
 	if refusal != nil {
 		return *refusal
 	}
-	if err := a.Archive(ctx, g.ID); err != nil {
-		if errors.Is(err, errDiscord) {
-			return Reply(messages.DiscordFailed)
-		}
+	switch err := a.Archive(ctx, g.ID); {
+	case errors.Is(err, errDiscord):
+		return Reply(messages.DiscordFailed)
+	case errors.Is(err, store.ErrArchived):
+		return Reply(messages.AlreadyArchived(g.Name))
+	case err != nil:
 		return a.failed(in, err)
 	}
 	return Reply(messages.ArchivedDone(g.Name, a.DeleteOnArchive))
@@ -287,11 +307,8 @@ var errDiscord = errors.New("discord refused the change")
 // deleted per groups.on_archive), undoing the first if the second fails.
 // The scheduler calls it too, when a closed group completes.
 func (a *App) Archive(ctx context.Context, groupID int64) error {
+	defer a.Locks.Lock(groupID)()
 	g, err := a.Store.Group(ctx, groupID)
-	if err != nil {
-		return err
-	}
-	members, err := a.Store.Members(ctx, g.ID)
 	if err != nil {
 		return err
 	}
@@ -300,12 +317,20 @@ func (a *App) Archive(ctx context.Context, groupID int64) error {
 		return err
 	}
 	if g.ChannelID != "" {
-		if err := a.Discord.ArchiveChannel(ctx, g.ChannelID, members, a.DeleteOnArchive); err != nil {
+		// Read after the archive: from now on nobody joins.
+		members, err := a.Store.Members(ctx, g.ID)
+		if err == nil {
+			err = a.Discord.ArchiveChannel(ctx, g.ChannelID, members, a.DeleteOnArchive)
+			if err != nil {
+				err = errors.Join(errDiscord, err)
+			}
+		}
+		if err != nil {
 			a.Log.Warn("archive undone: channel change failed", "group", g.ID, "err", err)
 			if uerr := a.Store.Unarchive(context.WithoutCancel(ctx), g.ID, prev); uerr != nil {
 				a.Log.Error("undo archive failed", "group", g.ID, "err", uerr)
 			}
-			return errors.Join(errDiscord, err)
+			return err
 		}
 	}
 	a.reschedule(ctx, g.ID)

@@ -18,7 +18,11 @@ func (a *App) setup(ctx context.Context, in *Interaction) Response {
 		return a.failed(in, err)
 	}
 	o := in.Options
+	oldRole := st.ModeratorRoleID
 	if o.Has("moderator_role") {
+		if o.String("moderator_role") == in.GuildID {
+			return Reply(messages.ModRoleEveryone)
+		}
 		st.ModeratorRoleID = o.String("moderator_role")
 	}
 	if o.Has("category") {
@@ -39,11 +43,47 @@ func (a *App) setup(ctx context.Context, in *Interaction) Response {
 			return a.failed(in, err)
 		}
 	}
+	failed := 0
+	if o.Has("moderator_role") {
+		failed = a.moveModeratorAccess(ctx, in.GuildID, oldRole, st.ModeratorRoleID)
+	}
 	tz := st.Timezone
 	if tz == "" {
 		tz = a.DefaultTimezone + " (default)"
 	}
-	return Reply(messages.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz))
+	reply := messages.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz)
+	if failed > 0 {
+		reply += "\n" + messages.ModRoleNotMoved(failed)
+	}
+	return Reply(reply)
+}
+
+// moveModeratorAccess gives the moderator role access to every live
+// group's channel and takes it from the role it replaces, so that people who
+// no longer moderate stop seeing the groups. It is idempotent: running
+// /setup again with the same role finishes what failed. It returns how many
+// channels could not be updated.
+func (a *App) moveModeratorAccess(ctx context.Context, guildID, oldRole, newRole string) int {
+	groups, err := a.Store.Groups(ctx, guildID)
+	if err != nil {
+		a.Log.Error("listing groups for the moderator role failed", "guild", guildID, "err", err)
+		return 1
+	}
+	failed := 0
+	for _, g := range groups {
+		if g.ChannelID == "" {
+			continue
+		}
+		err := a.Discord.SetRoleAccess(ctx, g.ChannelID, newRole, true)
+		if err == nil && oldRole != "" && oldRole != newRole {
+			err = a.Discord.SetRoleAccess(ctx, g.ChannelID, oldRole, false)
+		}
+		if err != nil {
+			a.Log.Warn("moving moderator access failed", "group", g.ID, "err", err)
+			failed++
+		}
+	}
+	return failed
 }
 
 // suggestManaged offers the groups the caller may manage: all live groups to

@@ -24,6 +24,23 @@ func loadTimezone(name string) (*time.Location, bool) {
 	return loc, err == nil
 }
 
+// plainName refuses names that would render as something else or not at
+// all: control and invisible format characters, and Discord mention syntax.
+func plainName(name string) bool {
+	for _, r := range name {
+		if unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	lower := strings.ToLower(name)
+	for _, mention := range []string{"@everyone", "@here", "<@", "<#", "<t:", "<:", "<a:", "</"} {
+		if strings.Contains(lower, mention) {
+			return false
+		}
+	}
+	return true
+}
+
 // parseStart reads "YYYY-MM-DD HH:MM" in loc, or RFC 3339 with an offset.
 func parseStart(input string, loc *time.Location) (time.Time, bool) {
 	if t, err := time.ParseInLocation("2006-01-02 15:04", input, loc); err == nil {

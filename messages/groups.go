@@ -11,7 +11,7 @@ const maxContent = 2000
 
 // GroupLine is one group in /groups.
 func GroupLine(name, kind, state string, seatsLeft int, next time.Time, member bool) string {
-	parts := []string{"**" + name + "**", kind}
+	parts := []string{Name(name), kind}
 	if state != kind {
 		parts = append(parts, state)
 	}
@@ -56,7 +56,7 @@ func GroupList(lines []string, total int) string {
 }
 
 func NotReady(group string) string {
-	return fmt.Sprintf("**%s** is still being set up. Please try again in a minute.", group)
+	return fmt.Sprintf("%s is still being set up. Please try again in a minute.", Name(group))
 }
 
 func plural(n int, word string) string {
@@ -75,7 +75,7 @@ func ChannelTopic(group, description string) string {
 }
 
 func Created(group, kind string, capacity int, channelID string, start time.Time, next []time.Time) string {
-	s := fmt.Sprintf("Created the %s group **%s** with its private channel %s", kind, group, Channel(channelID))
+	s := fmt.Sprintf("Created the %s group %s with its private channel %s", kind, Name(group), Channel(channelID))
 	if capacity > 0 {
 		s += fmt.Sprintf(", %s", plural(capacity, "seat"))
 	}
@@ -90,19 +90,19 @@ func Created(group, kind string, capacity int, channelID string, start time.Time
 }
 
 func StartOpenGroup(group string) string {
-	return fmt.Sprintf("**%s** is an open group: people can join at any time, so there's nothing to start.", group)
+	return fmt.Sprintf("%s is an open group: people can join at any time, so there's nothing to start.", Name(group))
 }
 
 func AlreadyStarted(group string) string {
-	return fmt.Sprintf("**%s** has already started.", group)
+	return fmt.Sprintf("%s has already started.", Name(group))
 }
 
 func Started(group string, members int) string {
-	return fmt.Sprintf("**%s** has started with %s. Nobody new can join now; members can still leave.", group, plural(members, "member"))
+	return fmt.Sprintf("%s has started with %s. Nobody new can join now; members can still leave.", Name(group), plural(members, "member"))
 }
 
 func Scheduled(group, reminders string, next []time.Time) string {
-	return fmt.Sprintf("Schedule set for **%s**, with reminders %s before each session.\n%s", group, reminders, Sessions(next))
+	return fmt.Sprintf("Schedule set for %s, with reminders %s before each session.\n%s", Name(group), reminders, Sessions(next))
 }
 
 // GroupInfo is what /group info shows.
@@ -118,7 +118,7 @@ type GroupInfo struct {
 
 func Info(g GroupInfo) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s** (%s, %s)\n", g.Name, g.Kind, g.State)
+	fmt.Fprintf(&b, "%s (%s, %s)\n", Name(g.Name), g.Kind, g.State)
 	if g.Description != "" {
 		fmt.Fprintf(&b, "%s\n", g.Description)
 	}
@@ -149,9 +149,9 @@ func Info(g GroupInfo) string {
 // Roster lists a group's members as mentions; replies never ping.
 func Roster(group string, ids []string) string {
 	if len(ids) == 0 {
-		return fmt.Sprintf("**%s** has no members yet.", group)
+		return fmt.Sprintf("%s has no members yet.", Name(group))
 	}
-	head := fmt.Sprintf("**%s** has %s:\n", group, plural(len(ids), "member"))
+	head := fmt.Sprintf("%s has %s:\n", Name(group), plural(len(ids), "member"))
 	var b strings.Builder
 	b.WriteString(head)
 	for i, id := range ids {
@@ -166,18 +166,18 @@ func Roster(group string, ids []string) string {
 }
 
 func Removed(group, userID string) string {
-	return fmt.Sprintf("Removed %s from **%s**. They can no longer see its channel.", User(userID), group)
+	return fmt.Sprintf("Removed %s from %s. They no longer have a member's access to its channel.", User(userID), Name(group))
 }
 
 func NotAMember(group, userID string) string {
-	return fmt.Sprintf("%s isn't in **%s**, so nothing changed.", User(userID), group)
+	return fmt.Sprintf("%s isn't in %s, so nothing changed.", User(userID), Name(group))
 }
 
 func ArchivedDone(group string, deleted bool) string {
 	if deleted {
-		return fmt.Sprintf("Archived **%s**. Reminders have stopped and its channel was deleted.", group)
+		return fmt.Sprintf("Archived %s. Reminders have stopped and its channel was deleted.", Name(group))
 	}
-	return fmt.Sprintf("Archived **%s**. Reminders have stopped; members can still read its channel but no longer post.", group)
+	return fmt.Sprintf("Archived %s. Reminders have stopped; members can still read its channel but no longer post.", Name(group))
 }
 
 func Settings(changed bool, modRole, category, logChannel, timezone string) string {
@@ -191,20 +191,29 @@ func Settings(changed bool, modRole, category, logChannel, timezone string) stri
 	if changed {
 		head = "Saved. Hearth's settings for this server:"
 	}
-	return fmt.Sprintf("%s\nModerator role: %s\nCategory for group channels: %s\nLog channel: %s\nTime zone: %s",
+	s := fmt.Sprintf("%s\nModerator role: %s\nCategory for group channels: %s\nLog channel: %s\nTime zone: %s",
 		head, orNone(modRole, "<@&"+modRole+">"), orNone(category, Channel(category)),
 		orNone(logChannel, Channel(logChannel)), timezone)
+	if modRole != "" {
+		// Discord shows /group only to Manage Channels until an admin allows more.
+		s += "\nTo let the moderator role see `/group` in Discord, allow it under Server Settings → Integrations → Hearth → /group."
+	}
+	return s
 }
 
 // Notes in the server's log channel. They say who acted, never who is in a group.
 func NoteCreated(group, kind, by string) string {
-	return fmt.Sprintf("📘 %s created the %s group **%s**.", User(by), kind, group)
+	return fmt.Sprintf("📘 %s created the %s group %s.", User(by), kind, Name(group))
 }
 
 func NoteStarted(group, by string) string {
-	return fmt.Sprintf("🔒 %s started **%s**; it no longer takes new members.", User(by), group)
+	return fmt.Sprintf("🔒 %s started %s; it no longer takes new members.", User(by), Name(group))
 }
 
 func NoteArchived(group string) string {
-	return fmt.Sprintf("📦 **%s** was archived.", group)
+	return fmt.Sprintf("📦 %s was archived.", Name(group))
+}
+
+func ModRoleNotMoved(channels int) string {
+	return fmt.Sprintf("⚠️ I couldn't update the moderator role's access on %s. Please run `/setup` again with the same role to finish.", plural(channels, "group channel"))
 }

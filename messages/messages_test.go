@@ -54,3 +54,16 @@ func TestGroupLine(t *testing.T) {
 		}
 	}
 }
+
+func TestNameEscapesFormatting(t *testing.T) {
+	cases := map[string]string{
+		"Grief Circle":   "**Grief Circle**",
+		"AA_NA *Friday*": `**AA\_NA \*Friday\***`,
+		"a`b|c~d>e#f\\g": "**a\\`b\\|c\\~d\\>e\\#f\\\\g**",
+	}
+	for in, want := range cases {
+		if got := Name(in); got != want {
+			t.Errorf("Name(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

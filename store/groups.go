@@ -231,7 +231,7 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 		cond = ` AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
 		args = append(args, userID)
 	case Facilitated:
-		cond = ` AND g.facilitator_id = ?`
+		cond = ` AND g.facilitator_id <> '' AND g.facilitator_id = ?`
 		args = append(args, userID)
 	}
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g

@@ -41,10 +41,29 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		case capacity > 0 && members >= capacity:
 			return ErrFull
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
-			groupID, userID, now.Unix())
+		if _, err = tx.ExecContext(ctx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+			groupID, userID, now.Unix()); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
 		return err
 	})
+}
+
+// Grants lists the people whose member overwrite Hearth may have put on a
+// group's channel: its members, and former members whose overwrite has not
+// been confirmed deleted.
+func (s *Store) Grants(ctx context.Context, groupID int64) ([]string, error) {
+	return s.userIDs(ctx, `SELECT user_id FROM grants WHERE group_id = ? ORDER BY user_id`, groupID)
+}
+
+// DropGrant records that a person's member overwrite is gone from a group's
+// channel. It keeps the grant of a current member.
+func (s *Store) DropGrant(ctx context.Context, groupID int64, userID string) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM grants WHERE group_id = ? AND user_id = ?
+		AND NOT EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)`,
+		groupID, userID, groupID, userID)
+	return err
 }
 
 // Leave removes userID from a group and returns when they had joined, so that
@@ -65,9 +84,14 @@ func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joined
 // Rejoin puts back a membership that Leave removed, bypassing the lock and
 // capacity: it undoes a leave whose channel change could not be made.
 func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
-		groupID, userID, joinedAt.Unix())
-	return err
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+			groupID, userID, joinedAt.Unix()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
+		return err
+	})
 }
 
 // IsMember reports whether userID is in the group.
@@ -80,8 +104,11 @@ func (s *Store) IsMember(ctx context.Context, groupID int64, userID string) (boo
 
 // Members lists the user ids of a group's members in the order they joined.
 func (s *Store) Members(ctx context.Context, groupID int64) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT user_id FROM memberships WHERE group_id = ?
-		ORDER BY joined_at, user_id`, groupID)
+	return s.userIDs(ctx, `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY joined_at, user_id`, groupID)
+}
+
+func (s *Store) userIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -249,5 +250,34 @@ func TestListAndSearchGroups(t *testing.T) {
 	}
 	if gs, _ := s.SearchGroups(ctx, "g1", "fac", "", Facilitated, 25); len(gs) != 1 || gs[0].Name != "Grief Cohort" {
 		t.Errorf("facilitated by fac = %v", gs)
+	}
+}
+
+func TestGrantsOutliveMembershipUntilDropped(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	g := mustCreate(t, s, Group{Name: "Circle"})
+	s.Join(ctx, g.ID, "a", time.Now())
+	s.Join(ctx, g.ID, "b", time.Now())
+	s.Leave(ctx, g.ID, "b")
+	if got, _ := s.Grants(ctx, g.ID); strings.Join(got, ",") != "a,b" {
+		t.Fatalf("grants = %v, want a,b (b's overwrite not yet confirmed gone)", got)
+	}
+	s.DropGrant(ctx, g.ID, "a") // a is a member: kept
+	s.DropGrant(ctx, g.ID, "b")
+	if got, _ := s.Grants(ctx, g.ID); strings.Join(got, ",") != "a" {
+		t.Fatalf("grants = %v, want a", got)
+	}
+}
+
+func TestOpenPathWithURICharacters(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "odd?name#1%.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("database not at %s: %v", path, err)
 	}
 }

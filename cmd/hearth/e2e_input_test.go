@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -36,9 +37,20 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"start in the past", create(str("name", "A"), str("type", "closed"), str("start", "2020-01-01 10:00")), "in the past"},
 		{"bad time zone", create(str("name", "A"), str("type", "open"), str("timezone", "Mars/Olympus")), "isn't a time zone"},
 		{"bad type", create(str("name", "A"), str("type", "secret")), "`open` or `closed`"},
-		{"bad schedule", create(str("name", "A"), str("type", "open"), str("schedule", "every monday")), "schedule"},
-		{"TZ prefix", create(str("name", "A"), str("type", "open"), str("schedule", "TZ=UTC")), "timezone"},
-		{"bad reminder", create(str("name", "A"), str("type", "open"), str("reminder", "soon")), "reminder"},
+		{"bad schedule", create(str("name", "A"), str("type", "open"), str("schedule", "every monday")), "I couldn't read the schedule `every monday`"},
+		{"TZ prefix", create(str("name", "A"), str("type", "open"), str("schedule", "TZ=UTC 0 18 * * *")), "leave `CRON_TZ=` or `TZ=` out"},
+		{"bare TZ= (panics robfig/cron)", create(str("name", "A"), str("type", "open"), str("schedule", "TZ=UTC")), "leave `CRON_TZ=` or `TZ=` out"},
+		{"@every", create(str("name", "A"), str("type", "open"), str("schedule", "@every 1h")), "sessions would drift"},
+		{"bad reminder", create(str("name", "A"), str("type", "open"), str("reminder", "soon")), "I couldn't read the reminder time `soon`"},
+		{"zero-width name", create(str("name", "\u200b"), str("type", "open")), "plain name"},
+		{"@everyone in a name", create(str("name", "Hi @everyone"), str("type", "open")), "plain name"},
+		{"mention in a name", create(str("name", "<@123> fans"), str("type", "open")), "plain name"},
+		{"line break in a name", create(str("name", "Two\nlines"), str("type", "open")), "plain name"},
+		{"no group given", func() fakediscord.Reply { return w.do(w.bob, "join") }, "Please choose a group"},
+		{"no group to manage", func() fakediscord.Reply { return w.group(w.mod, "info") }, "Please choose a group"},
+		{"@everyone as moderator role", func() fakediscord.Reply {
+			return w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: w.guild})
+		}, "@everyone can't be the moderator role"},
 		{"unknown group to join", func() fakediscord.Reply { return w.do(w.bob, "join", str("group", "Nope")) }, "couldn't find a group called **Nope**"},
 		{"full group", func() fakediscord.Reply { return w.do(w.bob, "join", str("group", "Grief Circle")) }, "is full"},
 		{"join twice", func() fakediscord.Reply { return w.do(w.alice, "join", str("group", "Grief Circle")) }, "already in"},
@@ -76,11 +88,16 @@ func snapshot(t *testing.T, w *world) string {
 	for _, ch := range w.fake.Channels(w.guild) {
 		b.WriteString(ch.Name + ":")
 		for _, ow := range ch.Overwrites {
-			b.WriteString(ow.ID + ",")
+			fmt.Fprintf(&b, "%s/%d/%d/%d,", ow.ID, ow.Type, ow.Allow, ow.Deny)
 		}
 		b.WriteString(";")
 	}
 	st := w.db()
+	settings, err := st.Settings(context.Background(), w.guild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(&b, "%+v;", settings)
 	groups, err := st.Groups(context.Background(), w.guild)
 	if err != nil {
 		t.Fatal(err)
@@ -125,14 +142,14 @@ func TestDiscordFailuresAreRetriedOrUndone(t *testing.T) {
 	if in, _ := st.IsMember(context.Background(), g.ID, w.bob); in {
 		t.Fatal("bob's membership was kept though his overwrite failed")
 	}
-	w.fake.FailNext("PUT", route, 0, 500)
+	w.fake.ClearFaults()
 
 	w.fake.FailNext("DELETE", route, 100, 500)
 	wantReply(t, w.do(w.alice, "leave", str("group", "Grief Circle")), "nothing was changed")
 	if in, _ := st.IsMember(context.Background(), g.ID, w.alice); !in {
 		t.Fatal("alice's membership was dropped though her overwrite stayed")
 	}
-	w.fake.FailNext("DELETE", route, 0, 500)
+	w.fake.ClearFaults()
 
 	w.fake.FailNext("POST", "/guilds/{guild_id}/channels", 100, 500)
 	wantReply(t, w.group(w.mod, "create", str("name", "Second"), str("type", "open")), "nothing was changed")
@@ -148,6 +165,8 @@ func TestAutocompleteShowsOnlyWhatTheCallerMaySee(t *testing.T) {
 		w.group(w.mod, "create", str("name", name), str("type", "open"))
 	}
 	w.do(w.alice, "join", str("group", "Anxiety"))
+	w.group(w.mod, "create", str("name", "Grief Started"), str("type", "closed"), usr("facilitator", w.bob))
+	w.group(w.mod, "start", str("group", "Grief Started"))
 	choices := func(user, cmd string, opts ...fakediscord.Opt) []string {
 		t.Helper()
 		r, err := w.fake.Autocomplete(w.guild, user, cmd, opts...).Wait(5 * time.Second)
@@ -174,12 +193,13 @@ func TestAutocompleteShowsOnlyWhatTheCallerMaySee(t *testing.T) {
 		got  []string
 		want string
 	}{
-		{"join matches any part, ignoring case", choices(w.bob, "join", focused("group", "IEF")), "Grief Circle,Grief Cohort"},
+		{"join matches any part, ignoring case, hides started groups", choices(w.bob, "join", focused("group", "IEF")), "Grief Circle,Grief Cohort"},
 		{"join hides groups you are in", choices(w.alice, "join", focused("group", "")), "Grief Circle,Grief Cohort"},
 		{"leave lists only your groups", choices(w.alice, "leave", focused("group", "")), "Anxiety"},
 		{"leave lists nothing when you are in none", choices(w.bob, "leave", focused("group", "")), ""},
-		{"moderators see every group", choices(w.mod, "group", sub("members", focused("group", "g"))), "Grief Circle,Grief Cohort"},
+		{"moderators see every group", choices(w.mod, "group", sub("members", focused("group", "g"))), "Grief Circle,Grief Cohort,Grief Started"},
 		{"members see no group to manage", choices(w.alice, "group", sub("members", focused("group", ""))), ""},
+		{"facilitators see their own group", choices(w.bob, "group", sub("info", focused("group", ""))), "Grief Started"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(c.got, ","); got != c.want {

@@ -52,6 +52,9 @@ func newWorld(t *testing.T) *world {
 
 func (w *world) carol() string { return w.fake.AddMember(w.guild, "carol") }
 
+// owner is the server's owner, who may do anything.
+func (w *world) owner() string { return w.fake.OwnerID }
+
 // hearth is one running Hearth process, stopped at the end of the test.
 type hearth struct {
 	stop func() error

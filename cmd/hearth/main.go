@@ -83,11 +83,12 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, clock scheduler.Cl
 	if err != nil {
 		return err
 	}
+	locks := &commands.GroupLocks{}
 	app := &commands.App{Store: st, Discord: b, DefaultTimezone: cfg.Defaults.Timezone,
-		DeleteOnArchive: cfg.Groups.OnArchive == "delete", Now: clock.Now, Log: log}
+		DeleteOnArchive: cfg.Groups.OnArchive == "delete", Now: clock.Now, Log: log, Locks: locks}
 	sched := scheduler.New(st, b, app, clock, log)
 	app.Scheduler = sched
-	b.SetRouter(app.Router())
+	b.SetRouter(app.Router(), locks)
 	if err := b.Open(); err != nil {
 		return err
 	}

@@ -179,6 +179,7 @@ func (s *Server) handle(r *http.Request, call *Call, body []byte) (int, any, htt
 
 type fault struct {
 	method, route string
+	skip          int // calls to let through first
 	n             int
 	status        int
 	hang          time.Duration
@@ -194,6 +195,15 @@ func (s *Server) FailNext(method, route string, n int, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, route: route, n: n, status: status})
+}
+
+// FailAfter lets the next skip calls of method+route through, then fails n
+// as FailNext does: for a failure in the middle of a run of calls.
+func (s *Server) FailAfter(method, route string, skip, n int, status int) {
+	s.checkRoute(method, route)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: method, route: route, skip: skip, n: n, status: status})
 }
 
 // HangNext makes the next n calls of method+route wait d (or until the
@@ -218,6 +228,10 @@ func (s *Server) takeFault(method, route string) *fault {
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if f.method == method && f.route == route {
+			if f.skip > 0 {
+				f.skip--
+				return nil
+			}
 			f.n--
 			if f.n <= 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)

@@ -363,3 +363,41 @@ func (s *Server) Interaction(id string) *Interaction {
 	defer s.mu.Unlock()
 	return s.interactions[id]
 }
+
+// SetOverwrite puts an overwrite on a channel out of band, as a person
+// editing the channel by hand would (CHANNEL_UPDATE; no journal entry).
+func (s *Server) SetOverwrite(channelID string, ow Overwrite) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channels[channelID]
+	if c == nil {
+		return
+	}
+	for i := range c.overwrites {
+		if c.overwrites[i].ID == ow.ID {
+			c.overwrites[i] = ow
+			s.dispatch("CHANNEL_UPDATE", intentGuilds, s.channelJSON(c))
+			return
+		}
+	}
+	c.overwrites = append(c.overwrites, ow)
+	s.dispatch("CHANNEL_UPDATE", intentGuilds, s.channelJSON(c))
+}
+
+// RemoveMember takes a member out of a guild, as when they leave the server.
+// Their overwrites stay, as on Discord.
+func (s *Server) RemoveMember(guildID, userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.guilds[guildID]; g != nil {
+		delete(g.members, userID)
+	}
+}
+
+// ClearFaults drops every fault that FailNext and HangNext queued and that
+// has not fired yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"sync"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// guildCache keeps what the gateway says of each server's roles and owner,
+// to compute a member's server-wide permissions.
+type guildCache struct {
+	mu     sync.Mutex
+	guilds map[string]*guildInfo
+}
+
+type guildInfo struct {
+	ownerID string
+	roles   map[string]int64 // role id → permissions; the guild id is @everyone
+}
+
+func (c *guildCache) register(s *discordgo.Session) {
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { c.setGuild(g.Guild) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) { c.setGuild(g.Guild) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) { c.drop(g.ID) })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) { c.setRole(r.GuildID, r.Role) })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) { c.setRole(r.GuildID, r.Role) })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) { c.dropRole(r.GuildID, r.RoleID) })
+}
+
+func (c *guildCache) setGuild(g *discordgo.Guild) {
+	if g == nil || g.Unavailable {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.guilds == nil {
+		c.guilds = map[string]*guildInfo{}
+	}
+	info := &guildInfo{ownerID: g.OwnerID, roles: map[string]int64{}}
+	if old := c.guilds[g.ID]; old != nil && len(g.Roles) == 0 {
+		info.roles = old.roles // a GUILD_UPDATE without roles
+	}
+	for _, r := range g.Roles {
+		info.roles[r.ID] = r.Permissions
+	}
+	c.guilds[g.ID] = info
+}
+
+func (c *guildCache) drop(guildID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.guilds, guildID)
+}
+
+func (c *guildCache) setRole(guildID string, r *discordgo.Role) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if g := c.guilds[guildID]; g != nil && r != nil {
+		g.roles[r.ID] = r.Permissions
+	}
+}
+
+func (c *guildCache) dropRole(guildID, roleID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if g := c.guilds[guildID]; g != nil {
+		delete(g.roles, roleID)
+	}
+}
+
+// permissions returns a member's server-wide permissions (@everyone's and
+// their roles', everything for the owner or an administrator), and false
+// when the server or one of the roles is not known yet (its gateway event
+// may still be on its way).
+func (c *guildCache) permissions(guildID, userID string, roleIDs []string) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := c.guilds[guildID]
+	if g == nil {
+		return 0, false
+	}
+	if userID == g.ownerID {
+		return discordgo.PermissionAll, true
+	}
+	perms, ok := g.roles[guildID]
+	if !ok {
+		return 0, false
+	}
+	for _, id := range roleIDs {
+		p, ok := g.roles[id]
+		if !ok {
+			return 0, false
+		}
+		perms |= p
+	}
+	if perms&discordgo.PermissionAdministrator != 0 {
+		return discordgo.PermissionAll, true
+	}
+	return perms, true
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"hearth/internal/fakediscord"
+)
+
+// Changing the moderator role moves its access on every group channel, so
+// people who no longer moderate stop seeing the groups.
+func TestModeratorRoleChangeMovesChannelAccess(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	helpers := w.fake.AddRole(w.guild, "Helpers", 0)
+	mods := w.fake.AddRole(w.guild, "Mods", 0)
+	role := func(id string) fakediscord.Opt {
+		return fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: id}
+	}
+	wantReply(t, w.do(w.owner(), "setup", role(helpers)), "Saved", "Integrations")
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	if _, ok := w.overwrite(g.ChannelID, helpers); !ok {
+		t.Fatal("the moderator role has no access to the new channel")
+	}
+	wantReply(t, w.do(w.owner(), "setup", role(mods)), "Saved")
+	if _, ok := w.overwrite(g.ChannelID, helpers); ok {
+		t.Error("the old moderator role still sees the group")
+	}
+	if ow, ok := w.overwrite(g.ChannelID, mods); !ok || ow.Type != 0 || ow.Allow != memberAllow {
+		t.Errorf("the new moderator role's overwrite = %+v, %v", ow, ok)
+	}
+}
+
+// Manage Channels given on one channel (as temporary-voice bots do) does
+// not make someone a moderator: Hearth checks server-wide permissions.
+func TestChannelLevelManageChannelsIsNotModerator(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.fake.SetOverwrite(w.fake.GeneralChannelID, fakediscord.Overwrite{ID: w.alice, Type: 1, Allow: permManageChannels})
+	r, err := w.fake.CommandIn(w.fake.GeneralChannelID, w.alice, "group",
+		fakediscord.Opt{Name: "members", Type: optSub, Options: []fakediscord.Opt{str("group", "Grief Circle")}}).Wait(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantReply(t, r, "Only moderators")
+}
+
+func TestFacilitatorManagesOnlyTheirGroup(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "closed"), usr("facilitator", w.bob))
+	w.group(w.mod, "create", str("name", "Anxiety"), str("type", "open"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	if ow, ok := w.overwrite(g.ChannelID, w.bob); !ok || ow.Allow != memberAllow {
+		t.Fatalf("facilitator overwrite = %+v, %v", ow, ok)
+	}
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	wantReply(t, w.group(w.bob, "members", str("group", "Grief Circle")), "has 1 member", "<@"+w.alice+">")
+	wantReply(t, w.group(w.bob, "info", str("group", "Grief Circle")), "Members: 1")
+	wantReply(t, w.group(w.bob, "members", str("group", "Anxiety")), "Only moderators")
+	wantReply(t, w.group(w.bob, "remove", str("group", "Grief Circle"), usr("user", w.alice)), "Removed")
+	if _, ok := w.overwrite(g.ChannelID, w.alice); ok {
+		t.Fatal("removed member keeps access")
+	}
+	wantReply(t, w.group(w.bob, "start", str("group", "Grief Circle")), "has started")
+	wantReply(t, w.group(w.bob, "archive", str("group", "Grief Circle")), "Archived")
+}
+
+// A roster is shown only to moderators and the facilitator, as an
+// ephemeral reply that pings nobody.
+func TestRosterPingsNobody(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	r := w.group(w.mod, "members", str("group", "Grief Circle"))
+	wantReply(t, r, "<@"+w.alice+">")
+	if r.AllowedMentions == nil || len(r.AllowedMentions.Parse) != 0 || len(r.AllowedMentions.Users) != 0 {
+		t.Fatalf("roster allowed_mentions = %+v; want nobody", r.AllowedMentions)
+	}
+}
+
+// Start-up reconciliation removes exactly the overwrites Hearth granted to
+// people who are no longer members, and leaves alone the overwrites of
+// roles, the facilitator and anything made by hand.
+func TestReconcileRemovesOnlyWhatHearthGranted(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), usr("facilitator", w.bob))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	w.do(w.bob, "join", str("group", "Grief Circle"))
+	dave := w.fake.AddMember(w.guild, "dave")
+	w.do(dave, "join", str("group", "Grief Circle"))
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	st := w.db()
+	g := w.groupNamed(st, "Grief Circle")
+	// A crash after alice's leave was stored, before her overwrite was deleted.
+	if _, err := st.Leave(context.Background(), g.ID, w.alice); err != nil {
+		t.Fatal(err)
+	}
+	// The facilitator's membership ends the same way; they keep facilitating.
+	st.Leave(context.Background(), g.ID, w.bob)
+	// A moderator gives carol access by hand, with the same bits Hearth uses.
+	carol := w.carol()
+	w.fake.SetOverwrite(g.ChannelID, fakediscord.Overwrite{ID: carol, Type: 1, Allow: memberAllow})
+	helpers := w.fake.AddRole(w.guild, "Helpers", 0)
+	w.fake.SetOverwrite(g.ChannelID, fakediscord.Overwrite{ID: helpers, Type: 0, Allow: memberAllow})
+	// Dave leaves the server, and his overwrite is deleted with him.
+	w.fake.RemoveMember(w.guild, dave)
+	w.fake.DeleteOverwrite(g.ChannelID, dave)
+
+	w.start()
+	if _, ok := w.overwrite(g.ChannelID, w.alice); ok {
+		t.Error("the former member's overwrite was kept")
+	}
+	for who, id := range map[string]string{"facilitator": w.bob, "hand-made": carol, "role": helpers, "bot": w.fake.BotUserID} {
+		if _, ok := w.overwrite(g.ChannelID, id); !ok {
+			t.Errorf("the %s overwrite was removed", who)
+		}
+	}
+	if in, _ := st.IsMember(context.Background(), g.ID, dave); in {
+		t.Error("someone who left the server is still a member")
+	}
+	if grants, _ := st.Grants(context.Background(), g.ID); len(grants) != 1 || grants[0] != w.bob {
+		t.Errorf("grants after reconcile = %v, want only the facilitator's", grants)
+	}
+}
+
+// An archive that fails half-way puts back what it changed and keeps the
+// group active, so the channel and the database still agree.
+func TestFailedArchiveLeavesTheChannelAsItWas(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	for _, u := range []string{w.alice, w.bob, w.carol()} {
+		w.do(u, "join", str("group", "Grief Circle"))
+	}
+	g := w.groupNamed(st, "Grief Circle")
+	// The second member's change fails on every retry; the first is restored.
+	w.fake.FailAfter("PUT", "/channels/{channel_id}/permissions/{overwrite_id}", 1, 4, 500)
+	wantReply(t, w.group(w.mod, "archive", str("group", "Grief Circle")), "nothing was changed")
+	w.fake.ClearFaults()
+	if got := w.groupNamed(st, "Grief Circle"); got.State != "active" {
+		t.Fatalf("group state %s after a failed archive", got.State)
+	}
+	members, _ := st.Members(context.Background(), g.ID)
+	for _, id := range members {
+		if ow, ok := w.overwrite(g.ChannelID, id); !ok || ow.Allow != memberAllow || ow.Deny != 0 {
+			t.Errorf("member overwrite %+v, %v after a failed archive; want full member access", ow, ok)
+		}
+	}
+	journal := w.fake.Journal()
+	var puts int
+	for _, c := range journal {
+		if c.Method == "PUT" && strings.Contains(c.Route, "permissions") && c.Status == 204 {
+			puts++
+		}
+	}
+	if puts < 3+2 { // three joins, one archived then restored
+		t.Fatalf("only %d successful overwrite PUTs", puts)
+	}
+}
