@@ -69,6 +69,10 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 					Description:  "Channel for notes on groups created, started and archived",
 					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}},
 				timezone,
+				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "reset",
+					Description: "Clear one setting", Choices: []*discordgo.ApplicationCommandOptionChoice{
+						{Name: "moderator role", Value: "moderator_role"}, {Name: "category", Value: "category"},
+						{Name: "log channel", Value: "log_channel"}, {Name: "time zone", Value: "timezone"}}},
 			}},
 	}
 	if global {

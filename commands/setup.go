@@ -19,6 +19,19 @@ func (a *App) setup(ctx context.Context, in *Interaction) Response {
 	}
 	o := in.Options
 	oldRole := st.ModeratorRoleID
+	switch o.String("reset") {
+	case "":
+	case "moderator_role":
+		st.ModeratorRoleID = ""
+	case "category":
+		st.CategoryID = ""
+	case "log_channel":
+		st.LogChannelID = ""
+	case "timezone":
+		st.Timezone = ""
+	default:
+		return Reply(messages.ResetInvalid)
+	}
 	if o.Has("moderator_role") {
 		if o.String("moderator_role") == in.GuildID {
 			return Reply(messages.ModRoleEveryone)
@@ -44,7 +57,7 @@ func (a *App) setup(ctx context.Context, in *Interaction) Response {
 		}
 	}
 	failed := 0
-	if o.Has("moderator_role") {
+	if oldRole != st.ModeratorRoleID || o.Has("moderator_role") {
 		failed = a.moveModeratorAccess(ctx, in.GuildID, oldRole, st.ModeratorRoleID)
 	}
 	tz := st.Timezone
@@ -74,7 +87,10 @@ func (a *App) moveModeratorAccess(ctx context.Context, guildID, oldRole, newRole
 		if g.ChannelID == "" {
 			continue
 		}
-		err := a.Discord.SetRoleAccess(ctx, g.ChannelID, newRole, true)
+		var err error
+		if newRole != "" {
+			err = a.Discord.SetRoleAccess(ctx, g.ChannelID, newRole, true)
+		}
 		if err == nil && oldRole != "" && oldRole != newRole {
 			err = a.Discord.SetRoleAccess(ctx, g.ChannelID, oldRole, false)
 		}

@@ -110,6 +110,7 @@ const (
 	DescriptionLong = "The description is too long: please keep it to 1000 characters or fewer."
 	KindInvalid     = "The type must be `open` or `closed`."
 	NameInvalid     = "Please use a plain name: no mentions (like @everyone or <@…>), line breaks or invisible characters."
+	ResetInvalid    = "`reset` takes one of: moderator_role, category, log_channel, timezone."
 	ModRoleEveryone = "@everyone can't be the moderator role: that would let everyone in the server see every group. Please pick a role given only to moderators."
 )
 

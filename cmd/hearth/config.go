@@ -6,9 +6,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"hearth/scheduler"
 )
 
 // Config is Hearth's configuration file; config.example.toml documents it.
@@ -76,10 +77,8 @@ func (c Config) validate(needToken bool) error {
 	if strings.TrimSpace(c.Store.Path) == "" {
 		return errors.New("config: store.path is empty")
 	}
-	if tz := c.Defaults.Timezone; tz == "" || tz == "Local" {
-		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", tz)
-	} else if _, err := time.LoadLocation(tz); err != nil {
-		return fmt.Errorf("config: defaults.timezone %q is not a known IANA time zone", tz)
+	if _, err := scheduler.LoadTimezone(c.Defaults.Timezone); err != nil {
+		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", c.Defaults.Timezone)
 	}
 	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {
 		return fmt.Errorf("config: groups.on_archive %q must be \"lock\" or \"delete\"", c.Groups.OnArchive)

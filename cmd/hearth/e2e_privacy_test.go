@@ -167,3 +167,16 @@ func TestFailedArchiveLeavesTheChannelAsItWas(t *testing.T) {
 		t.Fatalf("only %d successful overwrite PUTs", puts)
 	}
 }
+
+func TestSetupResetClearsASetting(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	helpers := w.fake.AddRole(w.guild, "Helpers", 0)
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: helpers}, str("timezone", "Europe/Madrid"))
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	wantReply(t, w.do(w.owner(), "setup", str("reset", "moderator_role")), "Moderator role: not set", "Time zone: Europe/Madrid")
+	if _, ok := w.overwrite(g.ChannelID, helpers); ok {
+		t.Fatal("a reset moderator role still sees the group")
+	}
+}
