@@ -106,7 +106,7 @@ func (s *Store) CreateGroup(ctx context.Context, g Group) (Group, error) {
 	if g.CreatedAt.IsZero() {
 		g.CreatedAt = time.Now()
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO groups
+	res, err := s.exec(ctx, `INSERT INTO groups
 		(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
 		 reminders, description, facilitator_id, channel_id, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -126,20 +126,20 @@ func (s *Store) CreateGroup(ctx context.Context, g Group) (Group, error) {
 
 // SetGroupChannel records the channel made for a group.
 func (s *Store) SetGroupChannel(ctx context.Context, groupID int64, channelID string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE groups SET channel_id = ? WHERE id = ?`, channelID, groupID)
+	_, err := s.exec(ctx, `UPDATE groups SET channel_id = ? WHERE id = ?`, channelID, groupID)
 	return err
 }
 
 // DeleteGroup removes a group and its memberships; it undoes a creation
 // whose channel could not be made.
 func (s *Store) DeleteGroup(ctx context.Context, groupID int64) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, groupID)
+	_, err := s.exec(ctx, `DELETE FROM groups WHERE id = ?`, groupID)
 	return err
 }
 
 // Group returns a group by id, archived or not.
 func (s *Store) Group(ctx context.Context, id int64) (Group, error) {
-	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, id))
+	g, err := scanGroup(s.queryRow(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Group{}, ErrNoGroup
 	}
@@ -148,7 +148,7 @@ func (s *Store) Group(ctx context.Context, id int64) (Group, error) {
 
 // GroupByName finds a server's live group by name, ignoring case.
 func (s *Store) GroupByName(ctx context.Context, guildID, name string) (Group, error) {
-	g, err := scanGroup(s.db.QueryRowContext(ctx, `SELECT `+groupColumns+` FROM groups g
+	g, err := scanGroup(s.queryRow(ctx, `SELECT `+groupColumns+` FROM groups g
 		WHERE g.guild_id = ? AND g.name_key = ? AND g.state <> 'archived'`, guildID, NameKey(name)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Group{}, ErrNoGroup
@@ -183,11 +183,11 @@ type Listing struct {
 // message's worth, so it reads no more than that.
 func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (Listing, error) {
 	l := Listing{Mine: map[int64]bool{}}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
+	if err := s.queryRow(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
 		guildID).Scan(&l.Total); err != nil {
 		return l, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+groupColumns+`,
+	rows, err := s.query(ctx, `SELECT `+groupColumns+`,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
 		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
 		userID, guildID, limit)
@@ -254,7 +254,7 @@ func (s *Store) LiveGroups(ctx context.Context) ([]Group, error) {
 }
 
 func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]Group, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]G
 
 // SetSchedule replaces a group's schedule, time zone and reminder lead times.
 func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?
+	res, err := s.exec(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?
 		WHERE id = ? AND state <> 'archived'`, spec, timezone, reminders, groupID)
 	if err != nil {
 		return err

@@ -17,7 +17,7 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		var capacity, members int
 		var start sql.NullInt64
 		var already bool
-		err := tx.QueryRowContext(ctx, `SELECT state, kind, capacity, start_at, member_count,
+		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, start_at, member_count,
 			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
 			FROM groups WHERE id = ?`, groupID, userID, groupID).
 			Scan(&state, &kind, &capacity, &start, &members, &already)
@@ -41,11 +41,11 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		case capacity > 0 && members >= capacity:
 			return ErrFull
 		}
-		if _, err = tx.ExecContext(ctx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		if _, err = s.txExec(ctx, tx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
 			groupID, userID, now.Unix()); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
+		_, err = s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
 		return err
 	})
 }
@@ -60,7 +60,7 @@ func (s *Store) Grants(ctx context.Context, groupID int64) ([]string, error) {
 // DropGrant records that a person's member overwrite is gone from a group's
 // channel. It keeps the grant of a current member.
 func (s *Store) DropGrant(ctx context.Context, groupID int64, userID string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM grants WHERE group_id = ? AND user_id = ?
+	_, err := s.exec(ctx, `DELETE FROM grants WHERE group_id = ? AND user_id = ?
 		AND NOT EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)`,
 		groupID, userID, groupID, userID)
 	return err
@@ -70,7 +70,7 @@ func (s *Store) DropGrant(ctx context.Context, groupID int64, userID string) err
 // Rejoin can undo it. It returns ErrNotMember when they are not in it.
 func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joinedAt time.Time, err error) {
 	var at int64
-	err = s.db.QueryRowContext(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
+	err = s.queryRow(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
 		groupID, userID).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, ErrNotMember
@@ -85,11 +85,11 @@ func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joined
 // capacity: it undoes a leave whose channel change could not be made.
 func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		if _, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
 			groupID, userID, joinedAt.Unix()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
+		_, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
 		return err
 	})
 }
@@ -97,7 +97,7 @@ func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joined
 // IsMember reports whether userID is in the group.
 func (s *Store) IsMember(ctx context.Context, groupID int64, userID string) (bool, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
+	err := s.queryRow(ctx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
 		groupID, userID).Scan(&n)
 	return n > 0, err
 }
@@ -108,7 +108,7 @@ func (s *Store) Members(ctx context.Context, groupID int64) ([]string, error) {
 }
 
 func (s *Store) userIDs(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var kind Kind
 		var state State
-		err := tx.QueryRowContext(ctx, `SELECT kind, state FROM groups WHERE id = ?`, groupID).Scan(&kind, &state)
+		err := s.txQueryRow(ctx, tx, `SELECT kind, state FROM groups WHERE id = ?`, groupID).Scan(&kind, &state)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNoGroup
 		}
@@ -145,7 +145,7 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at time.Time) error {
 		case state == StateLocked:
 			return ErrAlreadyLocked
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE groups SET state = 'locked', locked_at = ? WHERE id = ?`, at.Unix(), groupID)
+		_, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'locked', locked_at = ? WHERE id = ?`, at.Unix(), groupID)
 		return err
 	})
 }
@@ -155,7 +155,7 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at time.Time) error {
 func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (State, error) {
 	var prev State
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&prev)
+		err := s.txQueryRow(ctx, tx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&prev)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNoGroup
 		}
@@ -165,7 +165,7 @@ func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (State
 		if prev == StateArchived {
 			return ErrArchived
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID)
+		_, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID)
 		return err
 	})
 	return prev, err
@@ -174,7 +174,7 @@ func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (State
 // Unarchive puts an archived group back in state prev. It fails with
 // ErrNameTaken if a new live group has taken the name meanwhile.
 func (s *Store) Unarchive(ctx context.Context, groupID int64, prev State) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
+	_, err := s.exec(ctx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
 		prev, groupID)
 	if isUniqueViolation(err) {
 		return ErrNameTaken

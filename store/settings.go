@@ -19,7 +19,7 @@ type Settings struct {
 // empty ones.
 func (s *Store) Settings(ctx context.Context, guildID string) (Settings, error) {
 	st := Settings{GuildID: guildID}
-	err := s.db.QueryRowContext(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone
+	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone
 		FROM guild_settings WHERE guild_id = ?`, guildID).
 		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -30,7 +30,7 @@ func (s *Store) Settings(ctx context.Context, guildID string) (Settings, error) 
 
 // SaveSettings stores a server's settings, replacing the old ones.
 func (s *Store) SaveSettings(ctx context.Context, st Settings) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO guild_settings
+	_, err := s.exec(ctx, `INSERT INTO guild_settings
 		(guild_id, moderator_role_id, category_id, log_channel_id, timezone) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id) DO UPDATE SET moderator_role_id = excluded.moderator_role_id,
 		category_id = excluded.category_id, log_channel_id = excluded.log_channel_id,
