@@ -63,7 +63,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Client = &http.Client{Transport: tr, Timeout: 15 * time.Second}
+	s.Client = &http.Client{Transport: &pacedTransport{pacer: &pacer{}, next: tr}, Timeout: 15 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning

@@ -58,27 +58,85 @@ const (
 	maxContent  = 2000 // characters of content
 )
 
-// fireReminder handles a due reminder job: it records the reminder of j's
-// session (or that it was skipped) and moves j on to the next session.
+// fireReminder handles one due reminder job, as fireReminders does a batch.
 func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j store.Job, now time.Time) error {
-	g, err := s.st.Group(ctx, j.GroupID)
-	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
-		return s.st.DeleteJobs(ctx, j.GroupID)
+	return s.fireReminders(ctx, q, []store.Job{j}, now)
+}
+
+// fireReminders handles a batch of due reminder jobs, in the order given
+// (due time, then group): for each it records the reminder of its session
+// (or that it was skipped) and moves the job on to the next session. The
+// groups and members are read with two queries and every intent and job
+// advance is recorded in one transaction, so a second full of reminders
+// costs one commit, not one each. The sends are then handed to the workers
+// in the same order.
+func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []store.Job, now time.Time) error {
+	if len(jobs) == 0 {
+		return nil
 	}
+	ids := make([]int64, 0, len(jobs))
+	seen := make(map[int64]bool, len(jobs))
+	for _, j := range jobs {
+		if !seen[j.GroupID] {
+			seen[j.GroupID] = true
+			ids = append(ids, j.GroupID)
+		}
+	}
+	groups, members, err := s.st.GroupsWithMembers(ctx, ids)
 	if err != nil {
 		return err
 	}
+	intents := make([]store.FiringIntent, 0, len(jobs))
+	skips := make([]string, 0, len(jobs))
+	for _, j := range jobs {
+		g, ok := groups[j.GroupID]
+		if !ok || g.State == store.StateArchived {
+			if err := s.st.DeleteJobs(ctx, j.GroupID); err != nil {
+				return err
+			}
+			continue
+		}
+		in, skip := s.reminderIntent(g, members[g.ID], j, now)
+		intents = append(intents, in)
+		skips = append(skips, skip)
+	}
+	records, err := s.st.RecordFirings(ctx, intents)
+	if err != nil {
+		return err
+	}
+	for i, rec := range records {
+		f, g := rec.Firing, groups[rec.Firing.GroupID]
+		switch {
+		case rec.JobChanged:
+			// rescheduled meanwhile; the loop reads the new job
+		case !rec.Created:
+			s.log.Debug("scheduler: reminder was recorded before; not sending again", "group", g.ID,
+				"session", f.SessionAt, "lead", f.Lead)
+		case skips[i] != "":
+			s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", f.SessionAt, "lead", f.Lead, "why", skips[i])
+		default:
+			task := reminderTask{id: f.ID, fresh: true, firing: f, channel: g.ChannelID, turn: s.nextTurn()}
+			q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+		}
+	}
+	return nil
+}
+
+// reminderIntent works out what to record for the due reminder job j of
+// group g: the firing, and the session the job moves on to. skip says why
+// the reminder is not to be sent, if it is not.
+func (s *Scheduler) reminderIntent(g store.Group, members []string, j store.Job, now time.Time) (store.FiringIntent, string) {
 	// The next session to remind of: sessions that have begun already are
 	// past reminding, so after downtime the job skips straight over them.
-	var nextSession, nextDue time.Time
+	in := store.FiringIntent{Job: j}
 	sched, serr := ParseSchedule(g.Schedule)
 	loc, lerr := LoadTimezone(g.Timezone)
 	if serr == nil && lerr == nil {
-		nextSession = sched.Next(maxTime(j.SessionAt, now), loc)
-		if !j.UntilAt.IsZero() && nextSession.After(j.UntilAt) {
-			nextSession = time.Time{}
+		in.NextSession = sched.Next(maxTime(j.SessionAt, now), loc)
+		if !j.UntilAt.IsZero() && in.NextSession.After(j.UntilAt) {
+			in.NextSession = time.Time{}
 		}
-		nextDue = nextSession.Add(-j.Lead)
+		in.NextDue = in.NextSession.Add(-j.Lead)
 	} else {
 		s.log.Error("scheduler: stored schedule does not parse; dropping its reminder", "group", g.ID,
 			"schedule", g.Schedule, "timezone", g.Timezone)
@@ -92,33 +150,16 @@ func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j store.Job,
 		skip = "its session had begun (the bot was down or busy)"
 	case g.ChannelID == "":
 		skip = "the group has no channel"
+	case len(members) == 0:
+		skip = "the group has no members"
 	default:
-		if f.Mentions, err = s.st.Members(ctx, g.ID); err != nil {
-			return err
-		}
-		if len(f.Mentions) == 0 {
-			skip = "the group has no members"
-		}
+		f.Mentions = members
 	}
 	if skip != "" {
 		f.State, f.DoneAt, f.Mentions = store.FiringSkipped, now, nil
 	}
-	f, created, err := s.st.RecordFiring(ctx, j, f, nextSession, nextDue)
-	switch {
-	case errors.Is(err, store.ErrJobChanged):
-		return nil // rescheduled meanwhile; the loop reads the new job
-	case err != nil:
-		return err
-	case !created:
-		s.log.Debug("scheduler: reminder was recorded before; not sending again", "group", g.ID,
-			"session", j.SessionAt, "lead", j.Lead)
-	case skip != "":
-		s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", j.SessionAt, "lead", j.Lead, "why", skip)
-	default:
-		task := reminderTask{id: f.ID, fresh: true, firing: f, channel: g.ChannelID}
-		q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
-	}
-	return nil
+	in.Firing = f
+	return in, skip
 }
 
 // resumeFiring handles a reminder whose send is due again: a retry after a
@@ -138,7 +179,8 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f store.Firi
 	if err != nil || !claimed {
 		return err
 	}
-	q.push(func(ctx context.Context) { s.sendReminder(ctx, reminderTask{id: f.ID}) })
+	task := reminderTask{id: f.ID, turn: s.nextTurn()}
+	q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
 	return nil
 }
 
@@ -150,13 +192,14 @@ type reminderTask struct {
 	fresh   bool
 	firing  store.Firing
 	channel string
+	turn    *turn // its place in the order of sends
 }
 
 // sendReminder sends the messages of a claimed reminder that are not yet
 // confirmed, and records the outcome.
 func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	dbctx := context.WithoutCancel(ctx) // record outcomes even while shutting down
-	defer s.wake()
+	defer task.turn.pass()
 	f, channel, current := task.firing, task.channel, task.firing.Mentions
 	if !task.fresh {
 		var err error
@@ -197,7 +240,8 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 			return
 		}
 		content := messages.Reminder(f.SessionAt, f.Lead, ids)
-		if err := s.send.SendMessage(ctx, channel, content, ids, reminderNonce(f, i)); err != nil {
+		task.turn.wait(ctx)
+		if err := s.send.SendMessage(task.turn.context(ctx), channel, content, ids, reminderNonce(f, i)); err != nil {
 			s.retry(ctx, f, err, !errors.Is(err, ErrOutcomeUnknown) && ctx.Err() == nil)
 			return
 		}
@@ -225,6 +269,7 @@ func (s *Scheduler) retry(ctx context.Context, f store.Firing, err error, outcom
 	if err := s.st.RetryFiring(context.WithoutCancel(ctx), f.ID, retry, outcomeKnown); err != nil {
 		s.log.Error("scheduler: could not record a reminder's retry", "group", f.GroupID, "err", err)
 	}
+	s.wake() // the loop may be asleep until later than the retry
 }
 
 func (s *Scheduler) finish(ctx context.Context, f store.Firing, state store.FiringState) {

@@ -16,7 +16,10 @@ import (
 // allowed_mentions to exactly mentionIDs (parse empty), sends nonce with
 // enforce_nonce so that Discord drops a repeat, and retries 429s honouring
 // retry_after. An error means the message was not sent; when the outcome is
-// unknown (the request may have gone out), wrap ErrOutcomeUnknown.
+// unknown (the request may have gone out), wrap ErrOutcomeUnknown. A Sender
+// that queues its requests (the bot paces them under Discord's global rate
+// limit) calls SendQueued once a message has its place, so that reminders
+// leave in due order with several in flight.
 type Sender interface {
 	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
 }
@@ -47,6 +50,10 @@ type Scheduler struct {
 	log      *slog.Logger
 	poke     chan struct{}
 
+	// lastTurn is the turn of the reminder handed to the workers last; the
+	// next one's send waits for it. Only the loop touches it.
+	lastTurn *turn
+
 	// For tests to know the loop has settled: it is asleep with no
 	// wake-up pending and no task queued or running.
 	sleeping atomic.Bool
@@ -62,7 +69,7 @@ func New(st *store.Store, send Sender, complete Completer, clock Clock, log *slo
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Scheduler{st: st, send: send, complete: complete, clock: clock, log: log,
-		poke: make(chan struct{}, 1)}
+		poke: make(chan struct{}, 1), lastTurn: passedTurn()}
 }
 
 // wake makes the loop look at the jobs again.
@@ -91,8 +98,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	for range workers {
 		wg.Go(func() {
 			for task, ok := q.pop(); ok; task, ok = q.pop() {
-				task(ctx)
-				s.wake()
+				task(ctx) // a task that leaves work due (a retry) wakes the loop itself
 				s.busy.Add(-1)
 			}
 		})
@@ -125,11 +131,33 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		if err != nil {
 			return s.dbError(ctx, "read due jobs", err)
 		}
+		var reminders []store.Job
 		for _, j := range jobs {
+			if j.Kind == store.JobReminder {
+				reminders = append(reminders, j)
+				continue
+			}
 			if err := s.fireJob(ctx, q, j, now); err != nil {
-				s.log.Error("scheduler: job failed; retrying", "group", j.GroupID, "kind", j.Kind, "err", err)
-				if err := s.st.RetryJob(ctx, j.ID, now.Add(backoff(j.Attempts+1))); err != nil {
+				if err := s.retryJob(ctx, j, now, err); err != nil {
 					return s.dbError(ctx, "retry job", err)
+				}
+			}
+		}
+		// The due reminders in one go; should that fail, one by one, so
+		// that one that cannot be recorded does not hold up the rest.
+		err = errOneByOne
+		if !oneByOne {
+			err = s.fireReminders(ctx, q, reminders, now)
+		}
+		if err != nil {
+			if err != errOneByOne {
+				s.log.Warn("scheduler: recording a batch of reminders failed; trying them one by one", "count", len(reminders), "err", err)
+			}
+			for _, j := range reminders {
+				if err := s.fireReminder(ctx, q, j, now); err != nil {
+					if err := s.retryJob(ctx, j, now, err); err != nil {
+						return s.dbError(ctx, "retry job", err)
+					}
 				}
 			}
 		}
@@ -154,6 +182,18 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		return maxSleep
 	}
 	return min(next.Sub(s.clock.Now()), maxSleep)
+}
+
+// oneByOne makes the loop record each due reminder in a transaction of its
+// own, as it did before batching; the scale test compares the two.
+var oneByOne = false
+
+var errOneByOne = errors.New("recording reminders one by one")
+
+// retryJob makes a job that failed with err due again after a backoff.
+func (s *Scheduler) retryJob(ctx context.Context, j store.Job, now time.Time, err error) error {
+	s.log.Error("scheduler: job failed; retrying", "group", j.GroupID, "kind", j.Kind, "err", err)
+	return s.st.RetryJob(ctx, j.ID, now.Add(backoff(j.Attempts+1)))
 }
 
 func (s *Scheduler) dbError(ctx context.Context, what string, err error) time.Duration {
@@ -203,7 +243,6 @@ func (s *Scheduler) lockGroup(ctx context.Context, j store.Job) error {
 // completeGroup archives a closed group whose sessions are all held.
 func (s *Scheduler) completeGroup(ctx context.Context, j store.Job) {
 	dbctx := context.WithoutCancel(ctx)
-	defer s.wake()
 	g, err := s.st.Group(dbctx, j.GroupID)
 	if err == nil && g.State != store.StateArchived {
 		err = errors.New("no Completer was given to the scheduler")
@@ -224,6 +263,7 @@ func (s *Scheduler) completeGroup(ctx context.Context, j store.Job) {
 	if err := s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1))); err != nil {
 		s.log.Error("scheduler: could not reschedule completion", "group", j.GroupID, "err", err)
 	}
+	s.wake() // the loop may be asleep until later than the retry
 }
 
 // backoff is the wait before retry n (1, 2, ...): 5s doubling to 5 minutes.
@@ -283,4 +323,87 @@ func (q *workQueue) close() {
 	q.closed = true
 	q.mu.Unlock()
 	q.cond.Broadcast()
+}
+
+// maxTurnWait is the longest a reminder's send waits for the one before it
+// to take its place in the sender's queue. Normally that takes microseconds;
+// a send stuck before its place (a sender that never calls SendQueued, or is
+// blocked on a channel's own limit) holds the rest back no longer than this.
+const maxTurnWait = time.Second
+
+// turn keeps reminders' sends in the order the loop handed them out (due
+// time, then group): a send begins once the one before it has its place in
+// the sender's queue, which the sender tells through SendQueued, or has
+// ended. With a sender that paces its requests first come, first served
+// (the bot's limiter for Discord's global rate limit), reminders go out in
+// due order.
+type turn struct {
+	prev <-chan struct{} // closed when the previous send has its place
+	done chan struct{}   // closed when this one has
+	once sync.Once
+}
+
+// passedTurn is a turn already passed: the first one's predecessor.
+func passedTurn() *turn {
+	t := &turn{done: make(chan struct{})}
+	close(t.done)
+	return t
+}
+
+// nextTurn is the turn of the next reminder handed to the workers. Only the
+// loop calls it.
+func (s *Scheduler) nextTurn() *turn {
+	t := &turn{prev: s.lastTurn.done, done: make(chan struct{})}
+	s.lastTurn = t
+	return t
+}
+
+// wait blocks until the previous send has its place, ctx ends or
+// maxTurnWait passes.
+func (t *turn) wait(ctx context.Context) {
+	if t == nil {
+		return
+	}
+	select {
+	case <-t.prev:
+		return
+	default:
+	}
+	timer := time.NewTimer(maxTurnWait) // real time: this waits on the sender, not on the schedule
+	defer timer.Stop()
+	select {
+	case <-t.prev:
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}
+
+// pass lets the next send go.
+func (t *turn) pass() {
+	if t != nil {
+		t.once.Do(func() { close(t.done) })
+	}
+}
+
+type turnKey struct{}
+
+// context is ctx carrying t, for SendQueued.
+func (t *turn) context(ctx context.Context) context.Context {
+	if t == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, turnKey{}, t)
+}
+
+// SendQueued is called by a Sender, with the context SendMessage got, once
+// the message has its place in the sender's queue of requests (a rate
+// limiter that serves first come, first served). The scheduler then lets
+// the next reminder's send take the place behind it, so that reminders go out
+// in due order while several are in flight. Without it, the next send waits
+// until SendMessage returns (at most maxTurnWait). Calling it more than once,
+// or for a context that is not a reminder's, does nothing.
+func SendQueued(ctx context.Context) {
+	if t, ok := ctx.Value(turnKey{}).(*turn); ok {
+		t.pass()
+	}
 }
