@@ -36,6 +36,7 @@ type Bot struct {
 	router  *commands.Router
 	locks   *commands.GroupLocks
 	guilds  guildCache
+	pacer   *pacer
 
 	// deferAfter is how long a handler may run before the reply is deferred;
 	// Discord drops callbacks after 3 s.
@@ -63,12 +64,13 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Client = &http.Client{Transport: &pacedTransport{pacer: &pacer{}, next: tr}, Timeout: 15 * time.Second}
+	pace := newPacer(discordGlobalLimit)
+	s.Client = &http.Client{Transport: &pacedTransport{pacer: pace, next: tr}, Timeout: 15 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Bot{cfg: cfg, session: s, store: st, log: log, deferAfter: 1500 * time.Millisecond,
+	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace, deferAfter: 1500 * time.Millisecond,
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)

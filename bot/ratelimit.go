@@ -11,19 +11,16 @@ import (
 	"hearth/scheduler"
 )
 
-// globalRateLimit is Discord's global limit on a bot's REST requests, per
-// second. Hearth paces its requests to stay under it instead of learning of
-// it from 429s. Interaction callbacks and webhooks (follow-ups, edits of
-// replies) are exempt, as on Discord.
-var globalRateLimit atomic.Int64
+// discordGlobalLimit is Discord's documented global limit on a bot's REST
+// requests, per second. Hearth paces its requests to stay under it instead
+// of learning of it from 429s. Interaction callbacks and webhooks
+// (follow-ups, edits of replies) are exempt, as on Discord.
+const discordGlobalLimit = 50
 
-func init() { globalRateLimit.Store(50) }
-
-// SetGlobalRateLimit changes the global limit Hearth paces its REST requests
-// under, for every bot in the process, from their next request on; zero
-// turns pacing off (benchmarks compare with and without). The default is
-// Discord's documented 50 a second.
-func SetGlobalRateLimit(perSecond int) { globalRateLimit.Store(int64(perSecond)) }
+// SetGlobalRateLimit changes the global limit the bot paces its REST
+// requests under, from the next request on; zero turns pacing off
+// (benchmarks compare with and without).
+func (b *Bot) SetGlobalRateLimit(perSecond int) { b.pacer.setLimit(perSecond) }
 
 // globalMargin is how many requests a second below the limit Hearth paces:
 // Discord counts requests as they arrive, and a request that left on time
@@ -31,30 +28,41 @@ func SetGlobalRateLimit(perSecond int) { globalRateLimit.Store(int64(perSecond))
 const globalMargin = 2
 
 // pacer hands out times to send at, first come, first served, at most one
-// per interval (a token bucket holding one token), the interval following
-// globalRateLimit less globalMargin. Reservations are made in the order
-// reserve is called, so requests leave in that order; and a bucket of one
-// token cannot burst over a one-second window the way a fuller one would.
+// per interval (a token bucket holding one token), at a pace of the global
+// limit less globalMargin. Reservations are made in the order reserve is
+// called, so requests leave in that order; and a bucket of one token cannot
+// burst over a one-second window the way a fuller one would.
 type pacer struct {
 	mu   sync.Mutex
-	next time.Time // the earliest time the next request may leave
-	// perSecond overrides globalRateLimit (tests); zero: follow it.
-	perSecond int
+	next time.Time    // the earliest time the next request may leave
+	pace atomic.Int64 // requests per second; zero: pacing off
 }
 
-// interval is the pace, or zero when pacing is off.
-func (p *pacer) interval() time.Duration {
-	limit := int64(p.perSecond)
-	if limit == 0 {
-		limit = globalRateLimit.Load() - globalMargin
-		if limit <= 0 && globalRateLimit.Load() > 0 {
-			limit = 1
-		}
+func newPacer(globalLimit int) *pacer {
+	p := &pacer{}
+	p.setLimit(globalLimit)
+	return p
+}
+
+// setLimit paces under a global limit of perSecond; zero turns pacing off.
+func (p *pacer) setLimit(perSecond int) {
+	pace := int64(perSecond - globalMargin)
+	switch {
+	case perSecond <= 0:
+		pace = 0
+	case pace <= 0:
+		pace = 1
 	}
-	if limit <= 0 {
+	p.pace.Store(pace)
+}
+
+// interval is the time between two requests, or zero when pacing is off.
+func (p *pacer) interval() time.Duration {
+	pace := p.pace.Load()
+	if pace <= 0 {
 		return 0
 	}
-	return time.Second / time.Duration(limit)
+	return time.Second / time.Duration(pace)
 }
 
 // reserve takes the next place and returns when it comes; ok is false when

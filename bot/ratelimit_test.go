@@ -9,7 +9,7 @@ import (
 )
 
 func TestPacerSpacesReservationsInCallOrder(t *testing.T) {
-	p := &pacer{perSecond: 50}
+	p := pacedAt(50)
 	now := time.Unix(1000, 0)
 	var prev time.Time
 	for i := range 100 {
@@ -32,7 +32,7 @@ func TestPacerSpacesReservationsInCallOrder(t *testing.T) {
 }
 
 func TestPacerPauseHoldsLaterReservations(t *testing.T) {
-	p := &pacer{perSecond: 50}
+	p := pacedAt(50)
 	now := time.Unix(1000, 0)
 	p.reserve(now)
 	p.pause(now.Add(700 * time.Millisecond))
@@ -45,15 +45,21 @@ func TestPacerPauseHoldsLaterReservations(t *testing.T) {
 	}
 }
 
-func TestPacerFollowsTheGlobalLimit(t *testing.T) {
-	defer SetGlobalRateLimit(50)
+// pacedAt is a pacer sending perSecond requests a second.
+func pacedAt(perSecond int64) *pacer {
 	p := &pacer{}
+	p.pace.Store(perSecond)
+	return p
+}
+
+func TestPacerFollowsTheGlobalLimit(t *testing.T) {
+	p := newPacer(discordGlobalLimit)
 	now := time.Unix(1000, 0)
 	a, _ := p.reserve(now)
 	if b, _ := p.reserve(now); b.Sub(a) != time.Second/48 {
 		t.Errorf("at Discord's 50/s the pace is %s, want %s (48/s, a margin of 2)", b.Sub(a), time.Second/48)
 	}
-	SetGlobalRateLimit(0)
+	p.setLimit(0)
 	if _, ok := p.reserve(now); ok {
 		t.Error("pacing is on with the limit off")
 	}
@@ -103,7 +109,7 @@ func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 
 func TestPacedTransport(t *testing.T) {
 	next := &countingTransport{}
-	tr := &pacedTransport{pacer: &pacer{perSecond: 100}, next: next}
+	tr := &pacedTransport{pacer: pacedAt(100), next: next}
 	do := func(ctx context.Context, path string) error {
 		req, _ := http.NewRequestWithContext(ctx, "POST", "https://discord.com/api/v9"+path, nil)
 		req.Header.Set("Authorization", "Bot x")
@@ -144,7 +150,7 @@ func TestPacedTransportPausesOnGlobal429(t *testing.T) {
 		h.Set("X-RateLimit-Reset-After", "0.150")
 		return &http.Response{StatusCode: 429, Header: h, Body: http.NoBody, Request: req}
 	}}
-	tr := &pacedTransport{pacer: &pacer{perSecond: 1000}, next: next}
+	tr := &pacedTransport{pacer: pacedAt(1000), next: next}
 	req, _ := http.NewRequest("GET", "https://discord.com/api/v9/gateway/bot", nil)
 	req.Header.Set("Authorization", "Bot x")
 	began := time.Now()

@@ -18,10 +18,27 @@ import (
 // Role overwrites, the bot's, the facilitator's and any overwrite Hearth did
 // not grant are never touched. Each group is handled under its lock, so
 // commands in flight never interleave with it.
+//
+// Channels are read with one request per server, not per group, so that
+// start-up costs a handful of requests under the global rate limit however
+// many groups there are; only the repairs cost one each.
 func (b *Bot) Reconcile(ctx context.Context) error {
 	var errs []error
+	channels := map[string]map[string]*discordgo.Channel{} // guild → channel id → channel
 	for _, g := range b.atStart {
-		if err := b.reconcileGroup(ctx, g.ID); err != nil {
+		if _, ok := channels[g.GuildID]; !ok {
+			list, err := b.guildChannels(ctx, g.GuildID)
+			if err != nil {
+				b.log.Error("listing a server's channels failed", "guild", g.GuildID, "err", err)
+				errs = append(errs, err)
+			}
+			channels[g.GuildID] = list // nil after an error: its groups are skipped
+		}
+		list := channels[g.GuildID]
+		if list == nil {
+			continue
+		}
+		if err := b.reconcileGroup(ctx, g.ID, list); err != nil {
 			b.log.Error("reconciling group failed", "group", g.ID, "err", err)
 			errs = append(errs, err)
 		}
@@ -30,7 +47,25 @@ func (b *Bot) Reconcile(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (b *Bot) reconcileGroup(ctx context.Context, groupID int64) error {
+func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*discordgo.Channel, error) {
+	var list []*discordgo.Channel
+	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
+		list, err = b.session.GuildChannels(guildID, opts...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*discordgo.Channel, len(list))
+	for _, ch := range list {
+		byID[ch.ID] = ch
+	}
+	return byID, nil
+}
+
+// reconcileGroup repairs one group; channels is its server's channels, as
+// listed before.
+func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[string]*discordgo.Channel) error {
 	defer b.locks.Lock(groupID)()
 	g, err := b.store.Group(ctx, groupID)
 	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
@@ -39,9 +74,11 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64) error {
 	if err != nil {
 		return err
 	}
-	ch, err := b.groupChannel(ctx, g)
-	if err != nil {
-		return err
+	ch := channels[g.ChannelID]
+	if ch == nil {
+		if ch, err = b.remakeChannel(ctx, g); err != nil {
+			return err
+		}
 	}
 	members, err := b.store.Members(ctx, g.ID)
 	if err != nil {
@@ -83,19 +120,9 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64) error {
 	return errors.Join(errs...)
 }
 
-// groupChannel fetches g's channel, making it anew when it was never made
-// (a crash mid-create) or was deleted by hand.
-func (b *Bot) groupChannel(ctx context.Context, g store.Group) (*discordgo.Channel, error) {
-	if g.ChannelID != "" {
-		var ch *discordgo.Channel
-		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
-			ch, err = b.session.Channel(g.ChannelID, opts...)
-			return err
-		})
-		if !isNotFound(err) {
-			return ch, err
-		}
-	}
+// remakeChannel makes g's channel anew: it was never made (a crash
+// mid-create) or was deleted by hand.
+func (b *Bot) remakeChannel(ctx context.Context, g store.Group) (*discordgo.Channel, error) {
 	settings, err := b.store.Settings(ctx, g.GuildID)
 	if err != nil {
 		return nil, err

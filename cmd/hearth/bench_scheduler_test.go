@@ -42,7 +42,6 @@ func BenchmarkReminderFanOut(b *testing.B) {
 
 func benchFanOut(b *testing.B, groups, botLimit int) {
 	b.StopTimer()
-	defer bot.SetGlobalRateLimit(50)
 	ctx := context.Background()
 	fake := fakediscord.New(b)
 	guilds := []string{fake.GuildID, fake.AddGuild("Second Server")}
@@ -76,14 +75,18 @@ func benchFanOut(b *testing.B, groups, botLimit int) {
 	}
 	st.Close()
 
-	bot.SetGlobalRateLimit(0)
 	cfg := defaultConfig()
 	cfg.Discord.Token, cfg.Discord.APIURL, cfg.Discord.GuildID = fake.Token, fake.APIURL(), fake.GuildID
 	cfg.Store.Path = dbPath
 	runCtx, cancel := context.WithCancel(ctx)
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- serve(runCtx, cfg, slog.New(slog.DiscardHandler), clock, ready) }()
+	var hearth *bot.Bot
+	go func() {
+		done <- serve(runCtx, cfg, slog.New(slog.DiscardHandler), hooks{clock: clock,
+			beforeOpen: func(b *bot.Bot) { b.SetGlobalRateLimit(0) }, // start-up makes 1,000 channels
+			ready:      func(b *bot.Bot) { hearth = b; close(ready) }})
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
@@ -121,7 +124,7 @@ func benchFanOut(b *testing.B, groups, botLimit int) {
 
 	// Discord's limit on, Hearth's pacing as the variant says; wait out the
 	// start-up's second so that the window starts fresh.
-	bot.SetGlobalRateLimit(botLimit)
+	hearth.SetGlobalRateLimit(botLimit)
 	time.Sleep(1100 * time.Millisecond)
 	fake.SetGlobalRateLimit(50)
 	before := len(fake.Journal())

@@ -33,9 +33,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"hearth/bot"
 	"hearth/commands"
 	"hearth/internal/fakediscord"
-	"hearth/scheduler"
 	"hearth/store"
 )
 
@@ -91,7 +91,7 @@ func startBenchHearth(b *testing.B) *benchEnv {
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	go func() { done <- serve(ctx, cfg, log, scheduler.RealClock{}, ready) }()
+	go func() { done <- serve(ctx, cfg, log, hooks{ready: func(*bot.Bot) { close(ready) }}) }()
 	select {
 	case <-ready:
 	case err := <-done:

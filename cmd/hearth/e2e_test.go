@@ -319,3 +319,43 @@ func TestArchiveDeletesTheChannelWhenConfigured(t *testing.T) {
 		t.Fatal("the channel still exists")
 	}
 }
+
+// A group channel deleted by hand while Hearth was down is made anew at
+// start-up, with its members; reconciliation reads each server's channels
+// once, not each group's.
+func TestRestartRemakesADeletedChannel(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	for _, name := range []string{"Grief Circle", "Anxiety", "Parents"} {
+		w.group(w.mod, "create", str("name", name), str("type", "open"))
+	}
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	st := w.db()
+	old := w.groupNamed(st, "Grief Circle").ChannelID
+	w.fake.DeleteChannel(old)
+	before := len(w.fake.Journal())
+
+	w.start()
+	g := w.groupNamed(st, "Grief Circle")
+	if g.ChannelID == old || g.ChannelID == "" {
+		t.Fatalf("channel id %q after restart; want a new channel", g.ChannelID)
+	}
+	if ow, ok := w.overwrite(g.ChannelID, w.alice); !ok || ow.Allow != memberAllow {
+		t.Fatalf("alice's overwrite on the new channel = %+v, %v", ow, ok)
+	}
+	var lists, gets int
+	for _, c := range w.fake.Journal()[before:] {
+		switch {
+		case c.Method == "GET" && c.Route == "/guilds/{guild_id}/channels":
+			lists++
+		case c.Method == "GET" && c.Route == "/channels/{channel_id}":
+			gets++
+		}
+	}
+	if lists != 1 || gets != 0 {
+		t.Fatalf("start-up listed channels %d times and fetched %d one by one; want 1 and 0", lists, gets)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"hearth/bot"
 	"hearth/internal/fakediscord"
 	"hearth/scheduler"
 	"hearth/store"
@@ -85,7 +86,9 @@ func (w *world) start(edit ...func(*Config)) *hearth {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, testLogger(w.t), w.clock, ready) }()
+	go func() {
+		done <- serve(ctx, cfg, testLogger(w.t), hooks{clock: w.clock, ready: func(*bot.Bot) { close(ready) }})
+	}()
 	select {
 	case <-ready:
 	case err := <-done:

@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return serve(ctx, cfg, log, scheduler.RealClock{}, nil)
+	return serve(ctx, cfg, log, hooks{})
 }
 
 func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
@@ -70,10 +70,21 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 	return nil
 }
 
+// hooks let tests and benchmarks reach into a running Hearth; the zero
+// value is what `hearth run` uses.
+type hooks struct {
+	clock      scheduler.Clock // nil: the real clock
+	beforeOpen func(*bot.Bot)  // before connecting to Discord
+	ready      func(*bot.Bot)  // once commands are registered and channels reconciled
+}
+
 // serve runs the bot until ctx ends, then closes the gateway and the
-// database cleanly. Tests pass a fake clock, and ready to learn when
-// commands are registered and channels reconciled.
-func serve(ctx context.Context, cfg Config, log *slog.Logger, clock scheduler.Clock, ready chan<- struct{}) error {
+// database cleanly.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
+	clock := h.clock
+	if clock == nil {
+		clock = scheduler.RealClock{}
+	}
 	st, err := store.Open(ctx, cfg.Store.Path)
 	if err != nil {
 		return err
@@ -89,6 +100,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, clock scheduler.Cl
 	sched := scheduler.New(st, b, app, clock, log)
 	app.Scheduler = sched
 	b.SetRouter(app.Router(), locks)
+	if h.beforeOpen != nil {
+		h.beforeOpen(b)
+	}
 	if err := b.Open(); err != nil {
 		return err
 	}
@@ -96,11 +110,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, clock scheduler.Cl
 	schedCtx, stopSched := context.WithCancel(ctx)
 	go func() { schedDone <- sched.Run(schedCtx) }()
 	log.Info("hearth is running", "version", version)
-	if ready != nil {
+	if h.ready != nil {
 		go func() {
 			select {
 			case <-b.Ready():
-				close(ready)
+				h.ready(b)
 			case <-ctx.Done():
 			}
 		}()
