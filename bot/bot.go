@@ -60,7 +60,11 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newRewriteTransport(cfg.APIURL, nil)
+	// Discord is one host; keep enough idle connections to it that handlers
+	// running side by side do not each dial anew (the default keeps two).
+	conns := http.DefaultTransport.(*http.Transport).Clone()
+	conns.MaxIdleConnsPerHost = 64
+	tr, err := newRewriteTransport(cfg.APIURL, conns)
 	if err != nil {
 		return nil, err
 	}
