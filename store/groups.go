@@ -183,10 +183,6 @@ type Listing struct {
 // message's worth, so it reads no more than that.
 func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (Listing, error) {
 	l := Listing{Mine: map[int64]bool{}}
-	if err := s.queryRow(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
-		guildID).Scan(&l.Total); err != nil {
-		return l, err
-	}
 	rows, err := s.query(ctx, `SELECT `+groupColumns+`,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
 		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
@@ -204,7 +200,15 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 		l.Groups = append(l.Groups, g)
 		l.Mine[g.ID] = mine
 	}
-	return l, rows.Err()
+	if err := rows.Err(); err != nil {
+		return l, err
+	}
+	l.Total = len(l.Groups)
+	if l.Total == limit { // there may be more: count them
+		err = s.queryRow(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
+			guildID).Scan(&l.Total)
+	}
+	return l, err
 }
 
 // Which groups SearchGroups may return.

@@ -219,6 +219,9 @@ func TestListAndSearchGroups(t *testing.T) {
 	if l.Total != 5 || len(l.Groups) != 3 || l.Groups[0].Name != "Anxiety" || !l.Mine[ids["Grief Circle"]] || l.Mine[ids["Anxiety"]] {
 		t.Fatalf("listing = %+v", l)
 	}
+	if all, _ := s.ListGroups(ctx, "g1", "u", 40); all.Total != 5 || len(all.Groups) != 5 {
+		t.Fatalf("a listing with room for all = %d of %d", len(all.Groups), all.Total)
+	}
 	search := func(typed string, f Filter, limit int) string {
 		gs, err := s.SearchGroups(ctx, "g1", "u", typed, f, limit)
 		if err != nil {
