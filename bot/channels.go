@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -148,25 +147,33 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 		EnforceNonce:    nonce != "",
 	}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
+	uncertain := false // some try may have created the message
 	err := b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
 		body, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
-		if err != nil {
-			return err
+		if err == nil {
+			var m discordgo.Message
+			err = json.Unmarshal(body, &m)
 		}
-		var m discordgo.Message
-		return json.Unmarshal(body, &m)
+		if err != nil && !isRefusal(err) {
+			uncertain = true
+		}
+		return err
 	})
-	if err != nil && !isDiscordAnswer(err) {
-		// No answer from Discord (timeout, reset): the message may exist.
+	if err != nil && uncertain {
 		return errors.Join(scheduler.ErrOutcomeUnknown, err)
 	}
 	return err
 }
 
-// isDiscordAnswer reports whether err is Discord's own refusal, after which
-// nothing was done.
-func isDiscordAnswer(err error) bool {
+// isRefusal reports whether err is Discord refusing a request (a 4xx,
+// rate limits included), after which nothing was done. A 5xx, a transport
+// error or an unreadable answer leaves it unknown whether the request took
+// effect.
+func isRefusal(err error) bool {
 	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Response != nil {
+		return rest.Response.StatusCode < 500
+	}
 	var rl *discordgo.RateLimitError
-	return errors.As(err, &rest) || errors.As(err, &rl) || strings.HasPrefix(err.Error(), "Exceeded Max retries")
+	return errors.As(err, &rl)
 }

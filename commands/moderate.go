@@ -327,9 +327,11 @@ func (a *App) Archive(ctx context.Context, groupID int64) error {
 		}
 		if err != nil {
 			a.Log.Warn("archive undone: channel change failed", "group", g.ID, "err", err)
-			if uerr := a.Store.Unarchive(context.WithoutCancel(ctx), g.ID, prev); uerr != nil {
+			undo := context.WithoutCancel(ctx)
+			if uerr := a.Store.Unarchive(undo, g.ID, prev); uerr != nil {
 				a.Log.Error("undo archive failed", "group", g.ID, "err", uerr)
 			}
+			a.reschedule(undo, g.ID) // the scheduler may have set its jobs aside meanwhile
 			return err
 		}
 	}

@@ -90,6 +90,14 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []stor
 	skips := make([]string, 0, len(jobs))
 	for _, j := range jobs {
 		g, ok := groups[j.GroupID]
+		if ok && g.State == store.StateArchived && now.Sub(g.ArchivedAt) < archiveSettles {
+			// An archive still changing the channel may yet be undone: look
+			// again shortly. Archive and its undo both reschedule the group.
+			if err := s.st.RetryJob(ctx, j.ID, now.Add(time.Minute)); err != nil {
+				return err
+			}
+			continue
+		}
 		if !ok || g.State == store.StateArchived {
 			if err := s.st.DeleteJobs(ctx, j.GroupID); err != nil {
 				return err
@@ -115,12 +123,16 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []stor
 		case skips[i] != "":
 			s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", f.SessionAt, "lead", f.Lead, "why", skips[i])
 		default:
-			task := reminderTask{id: f.ID, fresh: true, firing: f, channel: g.ChannelID, turn: s.nextTurn()}
+			task := reminderTask{id: f.ID, fresh: true, firing: f, turn: s.nextTurn()}
 			q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
 		}
 	}
 	return nil
 }
+
+// archiveSettles is how long after an archive its group's jobs are kept, in
+// case a failed channel change undoes it.
+const archiveSettles = time.Hour
 
 // reminderIntent works out what to record for the due reminder job j of
 // group g: the firing, and the session the job moves on to. skip says why
@@ -185,14 +197,13 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f store.Firi
 }
 
 // reminderTask is a reminder for a worker to send. A fresh one, just
-// recorded by the loop, carries its firing, channel and members, so that the
-// worker need not read them again; a resumed one is read from the database.
+// recorded by the loop, carries its firing (with the members to mention);
+// a resumed one is read from the database.
 type reminderTask struct {
-	id      int64
-	fresh   bool
-	firing  store.Firing
-	channel string
-	turn    *turn // its place in the order of sends
+	id     int64
+	fresh  bool
+	firing store.Firing
+	turn   *turn // its place in the order of sends
 }
 
 // sendReminder sends the messages of a claimed reminder that are not yet
@@ -200,23 +211,33 @@ type reminderTask struct {
 func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	dbctx := context.WithoutCancel(ctx) // record outcomes even while shutting down
 	defer task.turn.pass()
-	f, channel, current := task.firing, task.channel, task.firing.Mentions
+	f := task.firing
 	if !task.fresh {
 		var err error
-		if f, err = s.st.Firing(dbctx, task.id); err != nil || f.State != store.FiringSending {
+		if f, err = s.st.Firing(dbctx, task.id); err != nil {
+			s.retry(ctx, store.Firing{ID: task.id}, err, false)
 			return
 		}
-		g, err := s.st.Group(dbctx, f.GroupID)
-		if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
-			s.finish(dbctx, f, store.FiringSkipped)
+		if f.State != store.FiringSending {
 			return
 		}
-		channel = g.ChannelID
-		current, err = s.st.Members(dbctx, f.GroupID)
-		if err != nil {
-			s.retry(ctx, f, err, true)
-			return
-		}
+	}
+	// Read once it is this reminder's turn, not when the intent was
+	// recorded: the group may have been archived since, or members left.
+	task.turn.wait(ctx)
+	g, err := s.st.Group(dbctx, f.GroupID)
+	switch {
+	case errors.Is(err, store.ErrNoGroup) || (err == nil && (g.State == store.StateArchived || g.ChannelID == "")):
+		s.finish(dbctx, f, store.FiringSkipped)
+		return
+	case err != nil:
+		s.retry(ctx, f, err, false)
+		return
+	}
+	current, err := s.st.Members(dbctx, f.GroupID)
+	if err != nil {
+		s.retry(ctx, f, err, false)
+		return
 	}
 	// Parts come from the members recorded with the intent, so a re-send
 	// splits exactly as the first try did; people who left since are dropped.
@@ -224,6 +245,9 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	for _, id := range current {
 		isMember[id] = true
 	}
+	// An attempt at this message left by an earlier run may have gone out:
+	// no failure seen now can prove otherwise.
+	uncertain := !f.AttemptAt.IsZero()
 	parts := splitMentions(f.SessionAt, f.Lead, f.Mentions)
 	for i := f.PartsSent; i < len(parts); i++ {
 		var ids []string
@@ -235,16 +259,33 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		if len(ids) == 0 {
 			continue
 		}
-		if err := s.st.BeginAttempt(dbctx, f.ID, s.clock.Now()); err != nil {
-			s.retry(ctx, f, err, true)
+		now := s.clock.Now()
+		sending, err := s.st.BeginAttempt(dbctx, f.ID, now)
+		if err != nil {
+			s.retry(ctx, f, err, false)
 			return
+		}
+		if !sending {
+			return // ended meanwhile (archived): nothing more may go out
+		}
+		firstTry := now
+		if uncertain {
+			firstTry = f.AttemptAt
 		}
 		content := messages.Reminder(f.SessionAt, f.Lead, ids)
-		task.turn.wait(ctx)
-		if err := s.send.SendMessage(task.turn.context(ctx), channel, content, ids, reminderNonce(f, i)); err != nil {
-			s.retry(ctx, f, err, !errors.Is(err, ErrOutcomeUnknown) && ctx.Err() == nil)
+		// Past the window in which Discord drops a repeated nonce, a retry
+		// could post twice: the send gives up then, and the reminder is
+		// abandoned rather than risk it.
+		sendCtx, cancel := context.WithTimeout(task.turn.context(ctx), nonceWindow-s.clock.Now().Sub(firstTry))
+		err = s.send.SendMessage(sendCtx, g.ChannelID, content, ids, reminderNonce(f, i))
+		gaveUp := sendCtx.Err() != nil
+		cancel()
+		if err != nil {
+			known := !uncertain && !errors.Is(err, ErrOutcomeUnknown) && !gaveUp
+			s.retry(ctx, f, err, known)
 			return
 		}
+		uncertain = false
 		last := i == len(parts)-1
 		if err := s.st.PartSent(dbctx, f.ID, i+1, last, s.clock.Now()); err != nil {
 			s.log.Error("scheduler: could not record a sent reminder", "group", f.GroupID, "err", err)

@@ -34,6 +34,14 @@ type Completer interface {
 	CompleteGroup(ctx context.Context, groupID int64) error
 }
 
+// Ended reminder records are deleted once their session is this old,
+// checked this often: none is planned for a session that has begun, so they
+// no longer keep anything from repeating.
+const (
+	pruneAfter = 24 * time.Hour
+	pruneEvery = time.Hour
+)
+
 const (
 	workers    = 8               // concurrent sends; Discord's limits are per channel and global
 	batch      = 100             // due rows read per query
@@ -58,6 +66,8 @@ type Scheduler struct {
 	// wake-up pending and no task queued or running.
 	sleeping atomic.Bool
 	busy     atomic.Int64
+
+	lastPrune time.Time // when ended firings were last deleted; the loop's own
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -172,6 +182,14 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		}
 		if len(jobs) < batch && len(firings) < batch {
 			break
+		}
+	}
+	if now.Sub(s.lastPrune) >= pruneEvery {
+		s.lastPrune = now
+		if n, err := s.st.PruneFirings(ctx, now.Add(-pruneAfter)); err != nil {
+			s.log.Error("scheduler: pruning old reminder records failed", "err", err)
+		} else if n > 0 {
+			s.log.Debug("scheduler: pruned old reminder records", "count", n)
 		}
 	}
 	next, ok, err := s.st.NextWake(ctx)

@@ -320,11 +320,18 @@ func (s *Store) ClaimFiring(ctx context.Context, id int64) (bool, error) {
 // until PartSent or RetryFiring clears it, its outcome is unknown. The time
 // of the first such attempt is kept, since that is when Discord may have
 // created the message.
-func (s *Store) BeginAttempt(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE firings SET attempts = attempts + 1,
-		attempt_at = coalesce(attempt_at, ?) WHERE id = ?`,
+//
+// It reports false, recording nothing, when the firing is no longer being
+// sent (its group was archived, say): then nothing may be sent.
+func (s *Store) BeginAttempt(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE firings SET attempts = attempts + 1,
+		attempt_at = coalesce(attempt_at, ?) WHERE id = ? AND state = 'sending'`,
 		at.Unix(), id)
-	return err
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // PartSent records that the first parts messages of the firing are sent;
@@ -333,16 +340,18 @@ func (s *Store) PartSent(ctx context.Context, id int64, parts int, allSent bool,
 	q := `UPDATE firings SET parts_sent = ?, attempt_at = NULL WHERE id = ?`
 	args := []any{parts, id}
 	if allSent {
-		q = `UPDATE firings SET parts_sent = ?, attempt_at = NULL, state = 'sent', done_at = ?, retry_at = NULL WHERE id = ?`
+		q = `UPDATE firings SET parts_sent = ?, attempt_at = NULL, state = 'sent', done_at = ?, retry_at = NULL,
+			mentions = '' WHERE id = ?`
 		args = []any{parts, at.Unix(), id}
 	}
 	_, err := s.db.ExecContext(ctx, q, args...)
 	return err
 }
 
-// RetryFiring makes the firing due again at `at`. outcomeKnown says the last
-// attempt surely did not send, which clears its attempt time; otherwise the
-// attempt time stays, and decides later whether a re-send is still safe.
+// RetryFiring makes the firing due again at `at`. outcomeKnown says no
+// attempt at the current message can have sent it, which clears its attempt
+// time; otherwise the attempt time stays, and decides later whether a
+// re-send is still safe.
 func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcomeKnown bool) error {
 	q := `UPDATE firings SET retry_at = ? WHERE id = ? AND state = 'sending'`
 	if outcomeKnown {
@@ -354,7 +363,20 @@ func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcome
 
 // FinishFiring ends a firing in state (sent, skipped or abandoned).
 func (s *Store) FinishFiring(ctx context.Context, id int64, state FiringState, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL WHERE id = ?`,
-		state, at.Unix(), id)
+	// Once it has ended, who was to be mentioned is not kept: membership is
+	// confidential, and the history is not needed.
+	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL, mentions = ''
+		WHERE id = ?`, state, at.Unix(), id)
 	return err
+}
+
+// PruneFirings deletes the records of reminders that have ended and whose
+// session began before `before`. No reminder is planned for a session that
+// has begun, so none of them can be needed to keep a reminder from repeating.
+func (s *Store) PruneFirings(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM firings WHERE state <> 'sending' AND session_at < ?`, before.Unix())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }

@@ -89,10 +89,10 @@ func TestFiringIsRecordedOnce(t *testing.T) {
 		t.Errorf("in-flight firing is due: %+v", due)
 	}
 	at := session.Add(-time.Hour)
-	if err := s.BeginAttempt(ctx, rec.ID, at); err != nil {
+	if ok, err := s.BeginAttempt(ctx, rec.ID, at); err != nil || !ok {
 		t.Fatal(err)
 	}
-	if err := s.BeginAttempt(ctx, rec.ID, at.Add(time.Minute)); err != nil {
+	if ok, err := s.BeginAttempt(ctx, rec.ID, at.Add(time.Minute)); err != nil || !ok {
 		t.Fatal(err)
 	}
 	got, _ := s.Firing(ctx, rec.ID)
@@ -153,5 +153,46 @@ func TestNextWakeUsesIndexes(t *testing.T) {
 		if !strings.Contains(plan, "USING INDEX") && !strings.Contains(plan, "USING COVERING INDEX") {
 			t.Errorf("%s: plan %q scans", q, plan)
 		}
+	}
+}
+
+// Ended firings forget who was mentioned, and old ones are pruned; one
+// still being sent, and recent ones, stay.
+func TestEndedFiringsForgetMembersAndArePruned(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	g := mustCreate(t, s, Group{Name: "a"})
+	session := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	record := func(lead time.Duration, sessionAt time.Time) Firing {
+		t.Helper()
+		if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: sessionAt, Lead: lead, DueAt: sessionAt.Add(-lead)}}); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _ := s.Jobs(ctx, g.ID)
+		f := Firing{GroupID: g.ID, Kind: JobReminder, SessionAt: sessionAt, Lead: lead, State: FiringSending,
+			Mentions: []string{"u1"}, CreatedAt: sessionAt.Add(-lead)}
+		rec, _, err := s.RecordFiring(ctx, jobs[0], f, sessionAt.AddDate(0, 0, 7), sessionAt.AddDate(0, 0, 7).Add(-lead))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	old := record(time.Hour, session)
+	pending := record(30*time.Minute, session)
+	recent := record(time.Hour, session.AddDate(0, 0, 7))
+	s.FinishFiring(ctx, old.ID, FiringSent, session)
+	s.FinishFiring(ctx, recent.ID, FiringSkipped, session)
+	if got, _ := s.Firing(ctx, old.ID); len(got.Mentions) != 0 {
+		t.Errorf("an ended firing keeps its mentions: %v", got.Mentions)
+	}
+	n, err := s.PruneFirings(ctx, session.AddDate(0, 0, 1))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d (err %v), want 1", n, err)
+	}
+	if _, err := s.Firing(ctx, pending.ID); err != nil {
+		t.Errorf("a firing still being sent was pruned: %v", err)
+	}
+	if _, err := s.Firing(ctx, recent.ID); err != nil {
+		t.Errorf("a recent firing was pruned: %v", err)
 	}
 }

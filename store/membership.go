@@ -17,10 +17,12 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		var capacity, members int
 		var start sql.NullInt64
 		var already bool
+		var lockDue bool
 		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, start_at, member_count,
-			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
-			FROM groups WHERE id = ?`, groupID, userID, groupID).
-			Scan(&state, &kind, &capacity, &start, &members, &already)
+			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?),
+			EXISTS (SELECT 1 FROM jobs WHERE group_id = ? AND kind = 'lock' AND session_at <= ?)
+			FROM groups WHERE id = ?`, groupID, userID, groupID, now.Unix(), groupID).
+			Scan(&state, &kind, &capacity, &start, &members, &already, &lockDue)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNoGroup
 		}
@@ -34,9 +36,9 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 			return ErrArchived
 		case state == StateLocked:
 			return ErrLocked
-		case kind == KindClosed && start.Valid && start.Int64 <= now.Unix():
-			// Started, though the scheduler has not locked it yet (it was
-			// down, or is about to): the start is the lock.
+		case kind == KindClosed && (lockDue || start.Valid && start.Int64 <= now.Unix()):
+			// Started (at its start, or its first session), though the
+			// scheduler has not locked it yet: it was down, or is about to.
 			return ErrLocked
 		case capacity > 0 && members >= capacity:
 			return ErrFull

@@ -1,0 +1,67 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"hearth/scheduler"
+)
+
+// SendMessage tells the scheduler whether a failed send may have posted:
+// only when every try was refused by Discord (4xx) is it surely not sent.
+func TestSendMessageReportsUncertainOutcomes(t *testing.T) {
+	dropFirst := func(n int32, w http.ResponseWriter) bool {
+		if n != 1 {
+			return false
+		}
+		c, _, _ := w.(http.Hijacker).Hijack()
+		c.Close() // the message was created; the answer is lost
+		return true
+	}
+	cases := []struct {
+		name      string
+		respond   func(n int32, w http.ResponseWriter)
+		uncertain bool
+	}{
+		{"lost answer, then 503s", func(n int32, w http.ResponseWriter) {
+			if !dropFirst(n, w) {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				w.Write([]byte(`{"message":"upstream","code":0}`))
+			}
+		}, true},
+		{"500s only", func(n int32, w http.ResponseWriter) {
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte(`{"message":"oops","code":0}`))
+		}, true},
+		{"missing access", func(n int32, w http.ResponseWriter) {
+			w.WriteHeader(http.StatusForbidden)
+			w.Write([]byte(`{"message":"Missing Access","code":50001}`))
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				c.respond(n.Add(1), w)
+			}))
+			defer srv.Close()
+			b, err := New(Config{Token: "x", APIURL: srv.URL}, nil, slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.SetGlobalRateLimit(0)
+			err = b.SendMessage(context.Background(), "123", "hi", []string{"1"}, "nonce-0")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := errors.Is(err, scheduler.ErrOutcomeUnknown); got != c.uncertain {
+				t.Errorf("after %d tries: uncertain = %v, want %v (%v)", n.Load(), got, c.uncertain, err)
+			}
+		})
+	}
+}

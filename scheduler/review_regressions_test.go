@@ -1,0 +1,92 @@
+package scheduler
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"hearth/store"
+)
+
+// A crash leaves an attempt whose outcome is unknown (the message went
+// out). After the restart the re-send fails clearly (a 503) a few times;
+// those failures must not erase the earlier, uncertain attempt, or a later
+// try past Discord's de-duplication window would post a second message.
+func TestKnownFailureAfterAnUncertainAttemptNeverDuplicates(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	hang := make(chan struct{})
+	h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
+	h.run()
+	h.clock.Set(madrid("2026-03-02 17:30"))
+	<-h.discord.hanging // created on Discord; the process dies before recording
+	h.clock.Advance(20 * time.Second)
+	h.discord.mu.Lock()
+	h.discord.failNext = 5 // Discord answers 503 for a few minutes
+	h.discord.mu.Unlock()
+	h.crashAndRestart(hang)
+	h.advanceTo(madrid("2026-03-02 17:59"))
+	if n := len(h.discord.Messages()); n != 1 {
+		t.Errorf("%d reminder messages for one session, want 1 (calls: %d, firings %+v)",
+			n, len(h.discord.Calls()), h.firings(g.ID))
+	}
+}
+
+// An archive whose channel change fails is undone; a reminder that fell due
+// in between must not have cost the group its jobs.
+func TestArchiveUndoneKeepsTheJobs(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	ctx := context.Background()
+	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	h.run()
+	prev, err := h.st.Archive(ctx, g.ID, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.advanceTo(madrid("2026-03-02 17:30")) // due while the channel change runs
+	if err := h.st.Unarchive(ctx, g.ID, prev); err != nil {
+		t.Fatal(err)
+	}
+	h.advanceTo(madrid("2026-03-09 17:31"))
+	if n := len(h.discord.Messages()); n != 2 {
+		t.Errorf("%d reminders in a week after an undone archive, want 2 (one late, one on time)", n)
+	}
+}
+
+// A reminder waiting for its turn to send re-reads its group: one archived
+// meanwhile gets nothing, and a member who left is not mentioned.
+func TestWaitingReminderSeesArchiveAndLeave(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	ctx := context.Background()
+	h.group(store.Group{Schedule: "0 18 * * MON"}, "a1")
+	b := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1", "u2")
+	c := h.group(store.Group{Schedule: "0 18 * * MON"}, "v1", "v2")
+	hang := make(chan struct{})
+	h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
+	h.run()
+	go h.clock.Set(madrid("2026-03-02 17:30"))
+	<-h.discord.hanging // the first group's send is stuck; the others wait their turn
+	if _, err := h.st.Archive(ctx, b.ID, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.st.Leave(ctx, c.ID, "v2"); err != nil {
+		t.Fatal(err)
+	}
+	h.discord.mu.Lock()
+	h.discord.hang = nil
+	h.discord.mu.Unlock()
+	close(hang)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(h.discord.Calls()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	for _, m := range h.discord.Calls() {
+		if m.Channel == b.ChannelID {
+			t.Errorf("a reminder went to the archived group's channel")
+		}
+		if m.Channel == c.ChannelID && (len(m.Mentions) != 1 || m.Mentions[0] != "v1") {
+			t.Errorf("reminder mentioned %v, want only v1", m.Mentions)
+		}
+	}
+}
