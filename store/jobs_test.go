@@ -196,3 +196,21 @@ func TestEndedFiringsForgetMembersAndArePruned(t *testing.T) {
 		t.Errorf("a recent firing was pruned: %v", err)
 	}
 }
+
+// A closed group without a start locks at its first session: from then on
+// a join is refused even before the scheduler has carried out the lock.
+func TestJoinRefusedOnceTheLockIsDue(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	g := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed})
+	first := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
+	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobLock, SessionAt: first, DueAt: first}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Join(ctx, g.ID, "early", first.Add(-time.Minute)); err != nil {
+		t.Fatalf("join before the first session: %v", err)
+	}
+	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second)); !errors.Is(err, ErrLocked) {
+		t.Fatalf("join after the first session began: %v, want ErrLocked", err)
+	}
+}
