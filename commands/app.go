@@ -52,6 +52,7 @@ type Discord interface {
 type Scheduler interface {
 	Reschedule(ctx context.Context, groupID int64) error
 	UpcomingSessions(g store.Group, after time.Time, n int) []time.Time
+	SessionsHeld(g store.Group, now time.Time) int
 }
 
 // App holds what the handlers share.

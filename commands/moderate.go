@@ -235,10 +235,21 @@ func (a *App) scheduleGroup(ctx context.Context, in *Interaction) Response {
 	if !in.Options.Has("reminder") {
 		reminders = g.Reminders
 	}
-	if err := a.Store.SetSchedule(ctx, g.ID, spec, tz, reminders); err != nil {
+	if g.State == store.StateLocked && g.Sessions > 0 && a.Scheduler != nil {
+		// Sessions held so far count toward the commitment; the new
+		// schedule goes on from here.
+		now := a.now()
+		err = a.Store.SetScheduleCounting(ctx, g.ID, spec, tz, reminders, a.Scheduler.SessionsHeld(g, now), now)
+	} else {
+		err = a.Store.SetSchedule(ctx, g.ID, spec, tz, reminders)
+	}
+	if err != nil {
 		return a.failed(in, err)
 	}
-	g.Schedule, g.Timezone, g.Reminders = spec, tz, reminders
+	g, err = a.Store.Group(ctx, g.ID)
+	if err != nil {
+		return a.failed(in, err)
+	}
 	a.reschedule(ctx, g.ID)
 	return Reply(messages.Scheduled(g.Name, reminders, a.upcoming(g, 3)))
 }

@@ -50,6 +50,8 @@ func planFor(g store.Group, now, plannedLock time.Time) (plan, error) {
 		return p, nil
 	}
 	switch {
+	case g.State == store.StateLocked && !g.CountFrom.IsZero():
+		p.from = g.CountFrom // the schedule changed after the start
 	case g.State == store.StateLocked:
 		p.from = g.LockedAt
 	case !g.StartAt.IsZero():
@@ -64,10 +66,13 @@ func planFor(g store.Group, now, plannedLock time.Time) (plan, error) {
 	}
 	if g.Sessions > 0 && !p.sched.IsZero() && !p.from.IsZero() {
 		t := p.from.Add(-time.Nanosecond)
-		for i := 0; i < g.Sessions && !t.IsZero(); i++ {
+		for i := g.SessionsHeld; i < g.Sessions && !t.IsZero(); i++ {
 			t = p.sched.Next(t, p.loc)
 		}
-		if !t.IsZero() {
+		if g.SessionsHeld >= g.Sessions {
+			// Every session was held under earlier schedules.
+			p.last, p.completeAt = p.from, p.from
+		} else if !t.IsZero() {
 			p.last = t
 			p.completeAt = t.Add(completionGrace)
 			if next := p.sched.Next(t, p.loc); !next.IsZero() && next.Before(p.completeAt) {
@@ -107,6 +112,22 @@ func (s *Scheduler) NextSession(g store.Group, after time.Time) (time.Time, bool
 	}
 	next := p.sessionAfter(after)
 	return next, !next.IsZero()
+}
+
+// SessionsHeld is how many of a started closed group's sessions have begun
+// by now, counting those held under earlier schedules; /group schedule
+// records it so that a new schedule goes on with the count.
+func (s *Scheduler) SessionsHeld(g store.Group, now time.Time) int {
+	p, err := planFor(g, now, time.Time{})
+	if err != nil || p.from.IsZero() || p.sched.IsZero() {
+		return g.SessionsHeld
+	}
+	held := g.SessionsHeld
+	for t := p.from.Add(-time.Nanosecond); ; held++ {
+		if t = p.sched.Next(t, p.loc); t.IsZero() || t.After(now) || (g.Sessions > 0 && held >= g.Sessions) {
+			return held
+		}
+	}
 }
 
 // UpcomingSessions returns up to n of g's sessions after `after` that will

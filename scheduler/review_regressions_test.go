@@ -90,3 +90,39 @@ func TestWaitingReminderSeesArchiveAndLeave(t *testing.T) {
 		}
 	}
 }
+
+// A started closed group whose schedule changes keeps the count of the
+// sessions it has held: weekly to daily after 2 of 4 sessions leaves 2 more.
+func TestScheduleChangeAfterTheStartKeepsTheCount(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-01 12:00"))
+	ctx := context.Background()
+	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 4, StartAt: madrid("2026-03-02 12:00"),
+		Schedule: "0 18 * * MON"}, "u1")
+	h.run()
+	h.advanceTo(madrid("2026-03-10 12:00")) // held: Monday 2 and Monday 9 March
+	g, _ = h.st.Group(ctx, g.ID)
+	now := h.clock.Now()
+	held := h.s.SessionsHeld(g, now)
+	if held != 2 {
+		t.Fatalf("SessionsHeld = %d, want 2", held)
+	}
+	if err := h.st.SetScheduleCounting(ctx, g.ID, "0 18 * * *", "Europe/Madrid", "30m", held, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	g, _ = h.st.Group(ctx, g.ID)
+	if next := h.s.UpcomingSessions(g, now, 5); len(next) != 2 ||
+		!next[0].Equal(madrid("2026-03-10 18:00")) || !next[1].Equal(madrid("2026-03-11 18:00")) {
+		t.Fatalf("sessions left = %v, want 10 and 11 March at 18:00", next)
+	}
+	h.advanceTo(madrid("2026-03-12 17:59"))
+	if done := h.complete.Done(); len(done) != 0 {
+		t.Fatalf("completed before its fourth session's day was over")
+	}
+	h.advanceTo(madrid("2026-03-12 18:01"))
+	if done := h.complete.Done(); len(done) != 1 {
+		t.Fatalf("not completed after its four sessions")
+	}
+}

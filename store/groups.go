@@ -47,6 +47,10 @@ type Group struct {
 	LockedAt      time.Time
 	ArchivedAt    time.Time
 	MemberCount   int
+	// A started closed group whose schedule changed held SessionsHeld
+	// sessions before CountFrom, under its earlier schedules.
+	SessionsHeld int
+	CountFrom    time.Time
 }
 
 // SeatsLeft is how many more people may join, or -1 when uncapped.
@@ -62,22 +66,25 @@ func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name
 
 const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
-	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count`
+	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count,
+	g.sessions_held, g.count_from`
 
 type rowScanner interface{ Scan(...any) error }
 
 // scanGroup reads groupColumns, then extra columns into extra.
 func scanGroup(r rowScanner, extra ...any) (Group, error) {
 	var g Group
-	var start, locked, archived sql.NullInt64
+	var start, locked, archived, countFrom sql.NullInt64
 	var created int64
 	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
-		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount}, extra...)...)
+		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount,
+		&g.SessionsHeld, &countFrom}, extra...)...)
 	if err != nil {
 		return Group{}, err
 	}
 	g.StartAt, g.LockedAt, g.ArchivedAt = fromUnix(start), fromUnix(locked), fromUnix(archived)
+	g.CountFrom = fromUnix(countFrom)
 	g.CreatedAt = time.Unix(created, 0).UTC()
 	return g, nil
 }
@@ -278,6 +285,23 @@ func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]G
 func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string) error {
 	res, err := s.exec(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?
 		WHERE id = ? AND state <> 'archived'`, spec, timezone, reminders, groupID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNoGroup
+	}
+	return nil
+}
+
+// SetScheduleCounting replaces a started group's schedule as SetSchedule
+// does, and records that it has held `held` sessions before `from`, when
+// the new schedule takes over the count.
+func (s *Store) SetScheduleCounting(ctx context.Context, groupID int64, spec, timezone, reminders string,
+	held int, from time.Time) error {
+	res, err := s.exec(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?,
+		sessions_held = ?, count_from = ? WHERE id = ? AND state <> 'archived'`,
+		spec, timezone, reminders, held, from.Unix(), groupID)
 	if err != nil {
 		return err
 	}
