@@ -47,6 +47,8 @@ func loadConfig(path string, needToken bool) (Config, error) {
 	md, err := toml.DecodeFile(path, &c)
 	switch {
 	case errors.Is(err, os.ErrNotExist) && !needToken:
+	case errors.Is(err, os.ErrNotExist):
+		return c, fmt.Errorf("config %s not found: copy config.example.toml there and set discord.token (see README.md)", path)
 	case err != nil:
 		return c, fmt.Errorf("config %s: %w", path, err)
 	default:

@@ -40,6 +40,10 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad on_archive", "[discord]\ntoken = \"x\"\n[groups]\non_archive = \"burn\"\n", "groups.on_archive"},
 		{"wrong type", "[discord]\ntoken = 5\n", "token"},
 	}
+	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.toml"), true); err == nil ||
+		!strings.Contains(err.Error(), "copy config.example.toml") {
+		t.Errorf("a missing config file gives %v", err)
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadConfig(writeConfig(t, c.body), true)
