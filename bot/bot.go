@@ -175,25 +175,33 @@ func (b *Bot) userID() string {
 }
 
 // retry runs call until it succeeds, fails for good, or runs out of tries.
-// Server errors and rate limits are retried with backoff (discordgo itself
-// waits out a 429's retry_after); timeouts only when the call is idempotent,
-// since a timed-out create may have happened.
+// Server errors are retried with backoff; timeouts only when the call is
+// idempotent, since a timed-out create may have happened. A 429 is waited
+// out for its retry_after, watching ctx (discordgo's own wait would not),
+// up to maxRateLimitWaits times.
 func (b *Bot) retry(ctx context.Context, idempotent bool, call func(...discordgo.RequestOption) error) error {
-	const attempts = 4
+	const attempts, maxRateLimitWaits = 4, 10
 	backoff := 200 * time.Millisecond
 	var err error
-	for i := 0; i < attempts; i++ {
-		err = call(discordgo.WithContext(ctx), discordgo.WithRestRetries(0))
+	for i, limited := 0, 0; i < attempts; i++ {
+		err = call(discordgo.WithContext(ctx), discordgo.WithRestRetries(0), discordgo.WithRetryOnRatelimit(false))
 		if err == nil || !transient(err, idempotent) || ctx.Err() != nil {
 			return err
 		}
-		b.log.Warn("Discord call failed; retrying", "attempt", i+1, "err", err)
+		wait := backoff
+		backoff *= 2
+		var rl *discordgo.RateLimitError
+		if errors.As(err, &rl) && limited < maxRateLimitWaits {
+			limited++
+			i-- // a rate limit is not a failure: it says when to come back
+			wait = max(rl.RetryAfter, 10*time.Millisecond)
+		}
+		b.log.Warn("Discord call failed; retrying", "attempt", i+1, "in", wait, "err", err)
 		select {
-		case <-time.After(backoff):
+		case <-time.After(wait):
 		case <-ctx.Done():
 			return errors.Join(err, ctx.Err())
 		}
-		backoff *= 2
 	}
 	return err
 }

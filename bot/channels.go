@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -116,7 +117,10 @@ func (b *Bot) ArchiveChannel(ctx context.Context, channelID string, memberIDs []
 			continue // they left the server; nothing to make read-only
 		}
 		if err != nil {
-			undo := context.WithoutCancel(ctx)
+			// Bounded: this runs under the group's lock; what it cannot put
+			// back, start-up reconciliation repairs.
+			undo, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
 			for _, done := range memberIDs[:i] {
 				if uerr := b.AllowMember(undo, channelID, done); uerr != nil {
 					b.log.Error("restoring a member overwrite failed", "channel", channelID, "err", uerr)

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"hearth/scheduler"
 )
@@ -63,5 +64,48 @@ func TestSendMessageReportsUncertainOutcomes(t *testing.T) {
 				t.Errorf("after %d tries: uncertain = %v, want %v (%v)", n.Load(), got, c.uncertain, err)
 			}
 		})
+	}
+}
+
+// A 429 is waited out for its retry_after, and the wait gives way to the
+// caller's deadline.
+func TestRateLimitIsWaitedOutWithinTheDeadline(t *testing.T) {
+	var n atomic.Int32
+	var long atomic.Bool // answer every request with a 30 s rate limit
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 || long.Load() {
+			retryAfter := "0.05"
+			if long.Load() {
+				retryAfter = "30"
+			}
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte(`{"message":"You are being rate limited.","retry_after":` + retryAfter + `,"global":false}`))
+			return
+		}
+		w.Write([]byte(`{"id":"1","channel_id":"123","content":"hi"}`))
+	}))
+	defer srv.Close()
+	b, err := New(Config{Token: "x", APIURL: srv.URL}, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.SetGlobalRateLimit(0)
+	start := time.Now()
+	if err := b.SendMessage(context.Background(), "123", "hi", nil, ""); err != nil {
+		t.Fatalf("a send after one 429 failed: %v", err)
+	}
+	if took := time.Since(start); took < 50*time.Millisecond || n.Load() != 2 {
+		t.Fatalf("%d requests in %s; want 2, the second after retry_after", n.Load(), took)
+	}
+	long.Store(true)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start = time.Now()
+	if err := b.SendMessage(ctx, "123", "hi", nil, ""); err == nil {
+		t.Fatal("a send held by a 30 s rate limit succeeded within 200 ms")
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("the wait ignored the deadline: %s", took)
 	}
 }

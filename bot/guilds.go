@@ -21,7 +21,11 @@ type guildInfo struct {
 func (c *guildCache) register(s *discordgo.Session) {
 	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { c.setGuild(g.Guild) })
 	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) { c.setGuild(g.Guild) })
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) { c.drop(g.ID) })
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+		if !g.Unavailable { // an outage keeps what we know; removal forgets it
+			c.drop(g.ID)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) { c.setRole(r.GuildID, r.Role) })
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) { c.setRole(r.GuildID, r.Role) })
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) { c.dropRole(r.GuildID, r.RoleID) })
@@ -44,6 +48,23 @@ func (c *guildCache) setGuild(g *discordgo.Guild) {
 		info.roles[r.ID] = r.Permissions
 	}
 	c.guilds[g.ID] = info
+}
+
+// setRoles records a server's roles as read over REST.
+func (c *guildCache) setRoles(guildID string, roles []*discordgo.Role) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.guilds == nil {
+		c.guilds = map[string]*guildInfo{}
+	}
+	info := c.guilds[guildID]
+	if info == nil {
+		info = &guildInfo{roles: map[string]int64{}} // owner unknown until GUILD_CREATE
+		c.guilds[guildID] = info
+	}
+	for _, r := range roles {
+		info.roles[r.ID] = r.Permissions
+	}
 }
 
 func (c *guildCache) drop(guildID string) {

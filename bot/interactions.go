@@ -28,14 +28,11 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 		b.respond(ic.Interaction, commands.Reply(messages.UnknownCmd), false)
 		return
 	}
-	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
-		// Moderator checks use the server-wide permissions: the interaction's
-		// include the overwrites of the channel the command was typed in,
-		// where a temporary-channel bot may have given Manage Channels.
-		in.Permissions = perms
-	}
 	ctx, cancel := context.WithTimeout(b.ctx, handlerTimeout)
 	defer cancel()
+	if in.GuildID != "" {
+		in.Permissions = b.serverPermissions(ctx, in)
+	}
 	done := make(chan commands.Response, 1)
 	go func() { done <- b.router.Serve(ctx, in) }()
 
@@ -67,6 +64,26 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	if err != nil {
 		b.log.Error("sending deferred reply failed", "route", in.Route(), "err", err)
 	}
+}
+
+// serverPermissions is the caller's server-wide permissions. Moderator checks
+// use them, not the interaction's, which include the overwrites of the
+// channel the command was typed in (where a temporary-channel bot may have
+// given Manage Channels). Roles not known from the gateway yet are read
+// over REST; if they still cannot be known, the answer is no permissions,
+// so that only the moderator role counts: it fails closed.
+func (b *Bot) serverPermissions(ctx context.Context, in *commands.Interaction) int64 {
+	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
+		return perms
+	}
+	roles, err := b.session.GuildRoles(in.GuildID, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("reading the server's roles failed; treating the caller as having no permissions", "err", err)
+		return 0
+	}
+	b.guilds.setRoles(in.GuildID, roles)
+	perms, _ := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs)
+	return perms
 }
 
 // respond sends resp as the interaction's one callback.

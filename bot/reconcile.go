@@ -108,11 +108,13 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[st
 		if isMember[id] || id == g.FacilitatorID || id == b.userID() {
 			continue
 		}
+		// Deleted whatever the listing said: it was read before this group's
+		// lock, and an overwrite may have been written since.
+		if err := b.RemoveMember(ctx, ch.ID, id); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		if current[id] != nil {
-			if err := b.RemoveMember(ctx, ch.ID, id); err != nil {
-				errs = append(errs, err)
-				continue
-			}
 			b.log.Info("removed the overwrite of a former member", "group", g.ID)
 		}
 		errs = append(errs, b.store.DropGrant(ctx, g.ID, id))

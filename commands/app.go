@@ -158,6 +158,15 @@ func (a *App) managedGroup(ctx context.Context, in *Interaction) (store.Group, *
 	return store.Group{}, &r
 }
 
+// undoTimeout bounds an undo: it runs even when the request was cancelled,
+// but must not hold the group's lock for long; start-up reconciliation
+// finishes what it could not.
+const undoTimeout = 30 * time.Second
+
+func undoContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+}
+
 // failed logs an unexpected error and apologises.
 func (a *App) failed(in *Interaction, err error) Response {
 	a.Log.Error("command failed", "route", in.Route(), "guild", in.GuildID, "err", err)

@@ -72,7 +72,9 @@ func (a *App) join(ctx context.Context, in *Interaction) Response {
 	}
 	if err := a.Discord.AllowMember(ctx, g.ChannelID, in.UserID); err != nil {
 		a.Log.Warn("join undone: channel overwrite failed", "group", g.ID, "err", err)
-		a.undoJoin(context.WithoutCancel(ctx), g, in.UserID)
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		a.undoJoin(undo, g, in.UserID)
 		return Reply(messages.DiscordFailed)
 	}
 	next, _ := a.nextSession(g)
@@ -176,7 +178,9 @@ func (a *App) removeFromGroup(ctx context.Context, in *Interaction, g store.Grou
 	if g.ChannelID != "" && userID != g.FacilitatorID {
 		if err := a.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
 			a.Log.Warn("leave undone: channel overwrite failed", "group", g.ID, "err", err)
-			if uerr := a.Store.Rejoin(context.WithoutCancel(ctx), g.ID, userID, joinedAt); uerr != nil {
+			undo, cancel := undoContext(ctx)
+			defer cancel()
+			if uerr := a.Store.Rejoin(undo, g.ID, userID, joinedAt); uerr != nil {
 				a.Log.Error("undo leave failed", "group", g.ID, "err", uerr)
 			}
 			return Reply(messages.DiscordFailed)

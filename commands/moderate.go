@@ -31,15 +31,18 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) Response {
 		return a.failed(in, err)
 	}
 	defer a.Locks.Lock(g.ID)()
-	undo := context.WithoutCancel(ctx)
 	channelID, err := a.Discord.CreateGroupChannel(ctx, GroupChannelSpec(g, settings))
 	if err != nil {
 		a.Log.Warn("create undone: channel not made", "group", g.ID, "err", err)
+		undo, cancel := undoContext(ctx)
+		defer cancel()
 		a.deleteGroup(undo, g.ID)
 		return Reply(messages.DiscordFailed)
 	}
 	if err := a.Store.SetGroupChannel(ctx, g.ID, channelID); err != nil {
 		// Without the channel id stored, the two cannot be kept in step.
+		undo, cancel := undoContext(ctx)
+		defer cancel()
 		if derr := a.Discord.ArchiveChannel(undo, channelID, nil, true); derr != nil {
 			a.Log.Error("undo create: deleting the channel failed", "group", g.ID, "channel", channelID, "err", derr)
 		}
@@ -318,6 +321,13 @@ var errDiscord = errors.New("discord refused the change")
 // deleted per groups.on_archive), undoing the first if the second fails.
 // The scheduler calls it too, when a closed group completes.
 func (a *App) Archive(ctx context.Context, groupID int64) error {
+	return a.archive(ctx, groupID, true)
+}
+
+// archive is Archive; rescheduleOnUndo says whether a failed archive hands
+// the group back to the scheduler, which the scheduler's own completion,
+// retrying with its backoff, must not.
+func (a *App) archive(ctx context.Context, groupID int64, rescheduleOnUndo bool) error {
 	defer a.Locks.Lock(groupID)()
 	g, err := a.Store.Group(ctx, groupID)
 	if err != nil {
@@ -338,11 +348,14 @@ func (a *App) Archive(ctx context.Context, groupID int64) error {
 		}
 		if err != nil {
 			a.Log.Warn("archive undone: channel change failed", "group", g.ID, "err", err)
-			undo := context.WithoutCancel(ctx)
+			undo, cancel := undoContext(ctx)
+			defer cancel()
 			if uerr := a.Store.Unarchive(undo, g.ID, prev); uerr != nil {
 				a.Log.Error("undo archive failed", "group", g.ID, "err", uerr)
 			}
-			a.reschedule(undo, g.ID) // the scheduler may have set its jobs aside meanwhile
+			if rescheduleOnUndo {
+				a.reschedule(undo, g.ID) // the scheduler may have set its jobs aside meanwhile
+			}
 			return err
 		}
 	}
@@ -355,7 +368,7 @@ func (a *App) Archive(ctx context.Context, groupID int64) error {
 // CompleteGroup archives a closed group after its last session; it is the
 // scheduler's way in.
 func (a *App) CompleteGroup(ctx context.Context, groupID int64) error {
-	err := a.Archive(ctx, groupID)
+	err := a.archive(ctx, groupID, false)
 	if errors.Is(err, store.ErrArchived) {
 		return nil
 	}

@@ -78,6 +78,12 @@ func (a *App) setup(ctx context.Context, in *Interaction) Response {
 // channels could not be updated.
 func (a *App) moveModeratorAccess(ctx context.Context, guildID, oldRole, newRole string) int {
 	groups, err := a.Store.Groups(ctx, guildID)
+	if err == nil && !a.DeleteOnArchive {
+		// Read-only archives keep their history: it moves too.
+		var archived []store.Group
+		archived, err = a.Store.ArchivedGroups(ctx, guildID)
+		groups = append(groups, archived...)
+	}
 	if err != nil {
 		a.Log.Error("listing groups for the moderator role failed", "guild", guildID, "err", err)
 		return 1

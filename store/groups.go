@@ -250,6 +250,12 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 		ORDER BY g.name_key LIMIT ?`, append(args, limit)...)
 }
 
+// ArchivedGroups lists a server's archived groups.
+func (s *Store) ArchivedGroups(ctx context.Context, guildID string) ([]Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+		WHERE g.guild_id = ? AND g.state = 'archived' ORDER BY g.id`, guildID)
+}
+
 // ArchivedUserGroups lists the archived groups of a server that userID still
 // belongs to: with read-only archives they can still see those channels.
 func (s *Store) ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {

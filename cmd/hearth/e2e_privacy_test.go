@@ -21,16 +21,22 @@ func TestModeratorRoleChangeMovesChannelAccess(t *testing.T) {
 	}
 	wantReply(t, w.do(w.owner(), "setup", role(helpers)), "Saved", "Integrations")
 	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
-	g := w.groupNamed(w.db(), "Grief Circle")
+	w.group(w.mod, "create", str("name", "Old Cohort"), str("type", "open"))
+	w.group(w.mod, "archive", str("group", "Old Cohort"))
+	st := w.db()
+	g := w.groupNamed(st, "Grief Circle")
+	old, _ := st.ArchivedGroups(context.Background(), w.guild)
 	if _, ok := w.overwrite(g.ChannelID, helpers); !ok {
 		t.Fatal("the moderator role has no access to the new channel")
 	}
 	wantReply(t, w.do(w.owner(), "setup", role(mods)), "Saved")
-	if _, ok := w.overwrite(g.ChannelID, helpers); ok {
-		t.Error("the old moderator role still sees the group")
-	}
-	if ow, ok := w.overwrite(g.ChannelID, mods); !ok || ow.Type != 0 || ow.Allow != memberAllow {
-		t.Errorf("the new moderator role's overwrite = %+v, %v", ow, ok)
+	for _, ch := range []string{g.ChannelID, old[0].ChannelID} { // a read-only archive keeps its history
+		if _, ok := w.overwrite(ch, helpers); ok {
+			t.Error("the old moderator role still sees a group")
+		}
+		if ow, ok := w.overwrite(ch, mods); !ok || ow.Type != 0 || ow.Allow != memberAllow {
+			t.Errorf("the new moderator role's overwrite = %+v, %v", ow, ok)
+		}
 	}
 }
 
