@@ -45,7 +45,6 @@ const (
 	Apology       = "Sorry, something went wrong on our side and nothing was changed. Please try again in a moment; if it keeps happening, let a moderator know."
 	NotModerator  = "Only moderators can do that. If you think you should be able to, ask a server admin to give you the moderator role."
 	NeedManage    = "Only people with the Manage Server permission can change Hearth's settings."
-	StartingUp    = "Hearth is just starting up. Please try again in a few seconds."
 	GroupRequired = "Please choose a group: start typing its name and pick it from the suggestions."
 	UserRequired  = "Please choose the member to remove."
 	UnknownCmd    = "Sorry, I don't know that command. It may have been removed; try again in a minute."
