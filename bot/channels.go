@@ -163,8 +163,12 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 		}
 		return err
 	})
-	if err != nil && uncertain {
+	var rl *discordgo.RateLimitError
+	switch {
+	case err != nil && uncertain:
 		return errors.Join(scheduler.ErrOutcomeUnknown, err)
+	case err != nil && !errors.As(err, &rl):
+		return errors.Join(scheduler.ErrRefused, err) // a 4xx: asking again cannot help
 	}
 	return err
 }

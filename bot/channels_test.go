@@ -28,21 +28,22 @@ func TestSendMessageReportsUncertainOutcomes(t *testing.T) {
 		name      string
 		respond   func(n int32, w http.ResponseWriter)
 		uncertain bool
+		refused   bool
 	}{
 		{"lost answer, then 503s", func(n int32, w http.ResponseWriter) {
 			if !dropFirst(n, w) {
 				w.WriteHeader(http.StatusServiceUnavailable)
 				w.Write([]byte(`{"message":"upstream","code":0}`))
 			}
-		}, true},
+		}, true, false},
 		{"500s only", func(n int32, w http.ResponseWriter) {
 			w.WriteHeader(http.StatusInternalServerError)
 			w.Write([]byte(`{"message":"oops","code":0}`))
-		}, true},
+		}, true, false},
 		{"missing access", func(n int32, w http.ResponseWriter) {
 			w.WriteHeader(http.StatusForbidden)
 			w.Write([]byte(`{"message":"Missing Access","code":50001}`))
-		}, false},
+		}, false, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -62,6 +63,9 @@ func TestSendMessageReportsUncertainOutcomes(t *testing.T) {
 			}
 			if got := errors.Is(err, scheduler.ErrOutcomeUnknown); got != c.uncertain {
 				t.Errorf("after %d tries: uncertain = %v, want %v (%v)", n.Load(), got, c.uncertain, err)
+			}
+			if got := errors.Is(err, scheduler.ErrRefused); got != c.refused {
+				t.Errorf("refused = %v, want %v (%v)", got, c.refused, err)
 			}
 		})
 	}

@@ -280,6 +280,11 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		err = s.send.SendMessage(sendCtx, g.ChannelID, content, ids, reminderNonce(f, i))
 		gaveUp := sendCtx.Err() != nil
 		cancel()
+		if errors.Is(err, ErrRefused) && !uncertain {
+			s.log.Warn("scheduler: Discord refused a reminder; not retrying", "group", f.GroupID, "err", err)
+			s.finish(dbctx, f, store.FiringSkipped)
+			return
+		}
 		if err != nil {
 			known := !uncertain && !errors.Is(err, ErrOutcomeUnknown) && !gaveUp
 			s.retry(ctx, f, err, known)

@@ -21,6 +21,7 @@ type fakeDiscord struct {
 	calls    []sentMessage // every SendMessage call, including dropped repeats
 	seen     map[string]time.Time
 	failNext int           // fail this many calls (the message is not created)
+	refuse   bool          // refuse every call for good, as for a deleted channel
 	hang     chan struct{} // when set, a send is created and then hangs, deaf to ctx, until closed
 	hanging  chan struct{} // receives once a send hangs
 }
@@ -42,6 +43,10 @@ func (d *fakeDiscord) SendMessage(ctx context.Context, channelID, content string
 	now := d.clock.Now()
 	m := sentMessage{Channel: channelID, Content: content, Nonce: nonce, Mentions: append([]string(nil), mentionIDs...), At: now}
 	d.calls = append(d.calls, m)
+	if d.refuse {
+		d.mu.Unlock()
+		return errors.Join(ErrRefused, errors.New("fake discord: 404 unknown channel"))
+	}
 	if d.failNext > 0 {
 		d.failNext--
 		d.mu.Unlock()

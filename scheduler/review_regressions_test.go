@@ -126,3 +126,19 @@ func TestScheduleChangeAfterTheStartKeepsTheCount(t *testing.T) {
 		t.Fatalf("not completed after its four sessions")
 	}
 }
+
+// A send Discord refuses for good (the channel was deleted) is skipped at
+// once instead of retried until the session begins.
+func TestRefusedReminderIsSkippedNotRetried(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	h.discord.refuse = true
+	h.run()
+	h.advanceTo(madrid("2026-03-02 17:59"))
+	if n := len(h.discord.Calls()); n != 1 {
+		t.Errorf("%d tries of a refused reminder, want 1", n)
+	}
+	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != store.FiringSkipped {
+		t.Errorf("firings: %+v", fs)
+	}
+}

@@ -28,6 +28,11 @@ type Sender interface {
 // not exist, such as a timeout once the request was written.
 var ErrOutcomeUnknown = errors.New("scheduler: send outcome unknown")
 
+// ErrRefused marks a send that Discord refused for good (the channel is
+// gone, the bot lost access): trying again cannot help, so the reminder is
+// skipped and logged.
+var ErrRefused = errors.New("scheduler: send refused")
+
 // Completer archives a group as /group archive does (store and channel).
 // It may return store.ErrArchived when the group is archived already.
 type Completer interface {
