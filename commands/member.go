@@ -210,7 +210,7 @@ func (a *App) suggestOwn(ctx context.Context, in *Interaction) Response {
 	typed := store.NameKey(in.Options.String(in.Focused))
 	for _, g := range archived {
 		if len(resp.Choices) < maxChoices && strings.Contains(store.NameKey(g.Name), typed) {
-			resp.Choices = append(resp.Choices, groupChoice(g))
+			resp.Choices = append(resp.Choices, nameChoice(g.Name))
 		}
 	}
 	return resp
@@ -222,18 +222,18 @@ const maxChoices = 25
 // suggest offers up to 25 groups passing filter whose name contains what
 // the caller typed, ignoring case.
 func (a *App) suggest(ctx context.Context, in *Interaction, filter store.Filter) Response {
-	groups, err := a.Store.SearchGroups(ctx, in.GuildID, in.UserID, in.Options.String(in.Focused), filter, maxChoices)
+	names, err := a.Store.SearchGroups(ctx, in.GuildID, in.UserID, in.Options.String(in.Focused), filter, maxChoices)
 	if err != nil {
 		return a.failed(in, err)
 	}
-	choices := make([]Choice, 0, len(groups))
-	for _, g := range groups {
-		choices = append(choices, groupChoice(g))
+	choices := make([]Choice, 0, len(names))
+	for _, name := range names {
+		choices = append(choices, nameChoice(name))
 	}
 	return Response{Choices: choices}
 }
 
-func groupChoice(g store.Group) Choice { return Choice{Name: choiceName(g.Name), Value: g.Name} }
+func nameChoice(name string) Choice { return Choice{Name: choiceName(name), Value: name} }
 
 // choiceName fits a name into Discord's 100-character choice name.
 func choiceName(name string) string {

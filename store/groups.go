@@ -187,10 +187,15 @@ type Listing struct {
 
 // ListGroups returns the first limit live groups of a server by name, which
 // of them userID is in, and how many there are in all: /groups shows one
-// message's worth, so it reads no more than that.
+// message's worth, so it reads no more than that. The groups carry what
+// /groups shows and what session times need, not their description,
+// facilitator, channel or creation.
 func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (Listing, error) {
 	l := Listing{Mine: map[int64]bool{}}
-	rows, err := s.query(ctx, `SELECT `+groupColumns+`,
+	// Only what /groups shows and session times need: each column read
+	// costs a cgo call per row.
+	rows, err := s.query(ctx, `SELECT g.id, g.name, g.kind, g.state, g.capacity, g.member_count,
+		g.schedule, g.timezone, g.reminders, g.start_at, g.sessions, g.locked_at, g.sessions_held, g.count_from,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
 		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
 		userID, guildID, limit)
@@ -199,11 +204,15 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	}
 	defer rows.Close()
 	for rows.Next() {
+		g := Group{GuildID: guildID}
+		var start, locked, countFrom sql.NullInt64
 		var mine bool
-		g, err := scanGroup(rows, &mine)
-		if err != nil {
+		if err := rows.Scan(&g.ID, &g.Name, &g.Kind, &g.State, &g.Capacity, &g.MemberCount,
+			&g.Schedule, &g.Timezone, &g.Reminders, &start, &g.Sessions, &locked, &g.SessionsHeld, &countFrom,
+			&mine); err != nil {
 			return l, err
 		}
+		g.StartAt, g.LockedAt, g.CountFrom = fromUnix(start), fromUnix(locked), fromUnix(countFrom)
 		l.Groups = append(l.Groups, g)
 		l.Mine[g.ID] = mine
 	}
@@ -228,10 +237,11 @@ const (
 	Facilitated                 // live groups userID facilitates
 )
 
-// SearchGroups returns up to limit live groups of a server whose name
-// contains typed (ignoring case) and that pass filter for userID, by name.
-// It serves autocomplete on every keystroke, so it stops at limit.
-func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int) ([]Group, error) {
+// SearchGroups returns the names of up to limit live groups of a server
+// whose name contains typed (ignoring case) and that pass filter for userID,
+// in order. It serves autocomplete on every keystroke, so it reads only the
+// names and stops at limit.
+func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int) ([]string, error) {
 	cond := ""
 	args := []any{guildID, NameKey(typed)}
 	switch filter {
@@ -245,7 +255,7 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 		cond = ` AND g.facilitator_id <> '' AND g.facilitator_id = ?`
 		args = append(args, userID)
 	}
-	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
+	return s.queryStrings(ctx, `SELECT g.name FROM groups g
 		WHERE g.guild_id = ? AND g.state <> 'archived' AND instr(g.name_key, ?) > 0`+cond+`
 		ORDER BY g.name_key LIMIT ?`, append(args, limit)...)
 }

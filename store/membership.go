@@ -56,7 +56,7 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 // group's channel: its members, and former members whose overwrite has not
 // been confirmed deleted.
 func (s *Store) Grants(ctx context.Context, groupID int64) ([]string, error) {
-	return s.userIDs(ctx, `SELECT user_id FROM grants WHERE group_id = ? ORDER BY user_id`, groupID)
+	return s.queryStrings(ctx, `SELECT user_id FROM grants WHERE group_id = ? ORDER BY user_id`, groupID)
 }
 
 // DropGrant records that a person's member overwrite is gone from a group's
@@ -106,10 +106,11 @@ func (s *Store) IsMember(ctx context.Context, groupID int64, userID string) (boo
 
 // Members lists the user ids of a group's members in the order they joined.
 func (s *Store) Members(ctx context.Context, groupID int64) ([]string, error) {
-	return s.userIDs(ctx, `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY joined_at, user_id`, groupID)
+	return s.queryStrings(ctx, `SELECT user_id FROM memberships WHERE group_id = ? ORDER BY joined_at, user_id`, groupID)
 }
 
-func (s *Store) userIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+// queryStrings runs a query of one text column.
+func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
