@@ -53,6 +53,7 @@ type Scheduler interface {
 	Reschedule(ctx context.Context, groupID int64) error
 	UpcomingSessions(g store.Group, after time.Time, n int) []time.Time
 	SessionsHeld(g store.Group, now time.Time) int
+	StartedAt(g store.Group, now time.Time) time.Time
 }
 
 // App holds what the handlers share.

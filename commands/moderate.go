@@ -196,7 +196,11 @@ func (a *App) startGroup(ctx context.Context, in *Interaction) Response {
 	if refusal != nil {
 		return *refusal
 	}
-	switch err := a.Store.Lock(ctx, g.ID, a.now()); {
+	at := a.now()
+	if a.Scheduler != nil {
+		at = a.Scheduler.StartedAt(g, at) // a session under way counts
+	}
+	switch err := a.Store.Lock(ctx, g.ID, at); {
 	case errors.Is(err, store.ErrNotClosed):
 		return Reply(messages.StartOpenGroup(g.Name))
 	case errors.Is(err, store.ErrAlreadyLocked):

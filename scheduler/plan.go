@@ -114,6 +114,32 @@ func (s *Scheduler) NextSession(g store.Group, after time.Time) (time.Time, bool
 	return next, !next.IsZero()
 }
 
+// sessionGrace is how long after a session begins it still counts as under
+// way, for a closed group started by hand during it.
+const sessionGrace = 3 * time.Hour
+
+// StartedAt is the time a closed group started by hand at now counts its
+// sessions from: the start of a session under way (begun within the last
+// three hours), so that pressing start at the first session counts it, or
+// else now.
+func (s *Scheduler) StartedAt(g store.Group, now time.Time) time.Time {
+	if g.Schedule == "" {
+		return now
+	}
+	sched, err := ParseSchedule(g.Schedule)
+	if err != nil {
+		return now
+	}
+	loc, err := LoadTimezone(g.Timezone)
+	if err != nil {
+		return now
+	}
+	if t := sched.Next(now.Add(-sessionGrace), loc); !t.IsZero() && !t.After(now) {
+		return t
+	}
+	return now
+}
+
 // SessionsHeld is how many of a started closed group's sessions have begun
 // by now, counting those held under earlier schedules; /group schedule
 // records it so that a new schedule goes on with the count.

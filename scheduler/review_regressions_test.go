@@ -142,3 +142,28 @@ func TestRefusedReminderIsSkippedNotRetried(t *testing.T) {
 		t.Errorf("firings: %+v", fs)
 	}
 }
+
+// A closed group started by hand during its first session counts that
+// session: four sessions are the one under way and three more.
+func TestStartedDuringASessionCountsIt(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 18:20"))
+	ctx := context.Background()
+	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 4, Schedule: "0 18 * * MON"}, "u1")
+	now := h.clock.Now()
+	at := h.s.StartedAt(g, now)
+	if !at.Equal(madrid("2026-03-02 18:00")) {
+		t.Fatalf("StartedAt = %s, want the session under way", at)
+	}
+	if got := h.s.StartedAt(g, madrid("2026-03-02 22:00")); !got.Equal(madrid("2026-03-02 22:00")) {
+		t.Fatalf("four hours after a session began, StartedAt = %s, want now", got)
+	}
+	if err := h.st.Lock(ctx, g.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	h.run()
+	g, _ = h.st.Group(ctx, g.ID)
+	next := h.s.UpcomingSessions(g, now, 5)
+	if len(next) != 3 || !next[2].Equal(madrid("2026-03-23 18:00")) {
+		t.Fatalf("sessions left = %v, want the next three Mondays", next)
+	}
+}
