@@ -447,7 +447,7 @@ func BenchmarkInteractionsGrowth(b *testing.B) {
 	}
 	defer st.Close()
 	have := benchGroups
-	for _, n := range []int{1000, 10000} {
+	for _, n := range []int{1000, 10000, 100000} {
 		fillGroups(b, st, hearth, have, n)
 		have = n
 		for _, r := range []struct {
