@@ -1,36 +1,21 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"database/sql"
 	"strings"
 	"time"
 )
 
-// FiringIntent is one due reminder to record: its firing F, and the move of
-// its job J on to NextSession/NextDue (J is deleted when NextSession is
-// zero), as RecordFiring takes them.
-type FiringIntent struct {
-	Job         Job
-	Firing      Firing
-	NextSession time.Time
-	NextDue     time.Time
-}
-
-// FiringRecord is what became of one FiringIntent.
-type FiringRecord struct {
-	Firing     Firing // with its ID when Created
-	Created    bool   // false: this reminder was recorded before and must not be sent again
-	JobChanged bool   // the job changed since it was read; nothing was recorded for it
-}
-
 // RecordFirings does what RecordFiring does for each intent, all in one
 // transaction, so that a batch of reminders due together costs one commit.
 // Each intent stands alone: one whose job changed meanwhile is reported
 // (JobChanged) and recorded nothing, without undoing the others. An error
 // records nothing at all.
-func (s *Store) RecordFirings(ctx context.Context, intents []FiringIntent) ([]FiringRecord, error) {
-	out := make([]FiringRecord, len(intents))
+func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent) ([]domain.FiringRecord, error) {
+	out := make([]domain.FiringRecord, len(intents))
 	if len(intents) == 0 {
 		return out, nil
 	}
@@ -56,7 +41,7 @@ func (s *Store) RecordFirings(ctx context.Context, intents []FiringIntent) ([]Fi
 		defer insert.Close()
 		for i, in := range intents {
 			j, f := in.Job, in.Firing
-			out[i] = FiringRecord{Firing: f}
+			out[i] = domain.FiringRecord{Firing: f}
 			var res sql.Result
 			if in.NextSession.IsZero() {
 				res, err = drop.ExecContext(ctx, j.ID, j.SessionAt.Unix())
@@ -94,8 +79,8 @@ func (s *Store) RecordFirings(ctx context.Context, intents []FiringIntent) ([]Fi
 // GroupsWithMembers reads the groups ids (those that exist) and their
 // members, in the order they joined, with two queries: what a batch of due
 // reminders needs, read at once.
-func (s *Store) GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]Group, map[int64][]string, error) {
-	groups := make(map[int64]Group, len(ids))
+func (s *Store) GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]domain.Group, map[int64][]string, error) {
+	groups := make(map[int64]domain.Group, len(ids))
 	members := make(map[int64][]string, len(ids))
 	if len(ids) == 0 {
 		return groups, members, nil

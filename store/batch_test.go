@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"slices"
 	"testing"
@@ -11,13 +13,13 @@ func TestRecordFiringsInOneTransaction(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	t0 := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
-	var groups []Group
+	var groups []domain.Group
 	for _, name := range []string{"a", "b", "c", "d"} {
-		g := mustCreate(t, s, Group{Name: name})
+		g := mustCreate(t, s, domain.Group{Name: name})
 		groups = append(groups, g)
 	}
 	for i := len(groups) - 1; i >= 0; i-- { // jobs made in reverse: their ids do not follow the groups'
-		if err := s.ReplaceJobs(ctx, groups[i].ID, []Job{{Kind: JobReminder, SessionAt: t0.Add(time.Hour),
+		if err := s.ReplaceJobs(ctx, groups[i].ID, []domain.Job{{Kind: domain.JobReminder, SessionAt: t0.Add(time.Hour),
 			Lead: time.Hour, DueAt: t0}}); err != nil {
 			t.Fatal(err)
 		}
@@ -31,9 +33,9 @@ func TestRecordFiringsInOneTransaction(t *testing.T) {
 			t.Fatalf("due jobs of one second not in group order: %+v", due)
 		}
 	}
-	firing := func(j Job) Firing {
-		return Firing{GroupID: j.GroupID, Kind: JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
-			State: FiringSending, Mentions: []string{"u1", "u2"}, CreatedAt: t0}
+	firing := func(j domain.Job) domain.Firing {
+		return domain.Firing{GroupID: j.GroupID, Kind: domain.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
+			State: domain.FiringSending, Mentions: []string{"u1", "u2"}, CreatedAt: t0}
 	}
 	next := t0.Add(25 * time.Hour)
 	// b's reminder was recorded before; c's job changed since it was read.
@@ -44,9 +46,9 @@ func TestRecordFiringsInOneTransaction(t *testing.T) {
 	if err := s.AdvanceJob(ctx, stale, next, next.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	var intents []FiringIntent
+	var intents []domain.FiringIntent
 	for _, j := range due {
-		intents = append(intents, FiringIntent{Job: j, Firing: firing(j), NextSession: next, NextDue: next.Add(-time.Hour)})
+		intents = append(intents, domain.FiringIntent{Job: j, Firing: firing(j), NextSession: next, NextDue: next.Add(-time.Hour)})
 	}
 	intents[1].Job.SessionAt = next // b's job as it is now, so that its advance applies
 	intents[3].NextSession = time.Time{}
@@ -75,8 +77,8 @@ func TestRecordFiringsInOneTransaction(t *testing.T) {
 func TestGroupsWithMembers(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	a := mustCreate(t, s, Group{Name: "a"})
-	b := mustCreate(t, s, Group{Name: "b"})
+	a := mustCreate(t, s, domain.Group{Name: "a"})
+	b := mustCreate(t, s, domain.Group{Name: "b"})
 	now := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 	for i, u := range []string{"u2", "u1"} {
 		if err := s.Join(ctx, a.ID, u, now.Add(time.Duration(i)*time.Minute)); err != nil {

@@ -8,6 +8,8 @@ package store
 // admitted and refused alike.
 
 import (
+	"hearth/domain"
+
 	"context"
 	"errors"
 	"fmt"
@@ -30,12 +32,12 @@ func openBench(b *testing.B) *Store {
 	return s
 }
 
-func createBenchGroups(b *testing.B, s *Store, guild, prefix string, n, capacity int) []Group {
+func createBenchGroups(b *testing.B, s *Store, guild, prefix string, n, capacity int) []domain.Group {
 	b.Helper()
-	out := make([]Group, 0, n)
+	out := make([]domain.Group, 0, n)
 	for i := range n {
-		g, err := s.CreateGroup(context.Background(), Group{GuildID: guild, Name: fmt.Sprintf("%s %05d", prefix, i),
-			Kind: KindOpen, Capacity: capacity, Timezone: "UTC", ChannelID: "1"})
+		g, err := s.CreateGroup(context.Background(), domain.Group{GuildID: guild, Name: fmt.Sprintf("%s %05d", prefix, i),
+			Kind: domain.KindOpen, Capacity: capacity, Timezone: "UTC", ChannelID: "1"}, time.Now())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -104,7 +106,7 @@ func contendedJoins(b *testing.B, workers int, wrap func(func() error) error) {
 		switch {
 		case err == nil:
 			admitted.Add(1)
-		case errors.Is(err, ErrFull):
+		case errors.Is(err, domain.ErrFull):
 			refused.Add(1)
 		default:
 			return err
@@ -172,7 +174,7 @@ func BenchmarkGrowth(b *testing.B) {
 	for _, n := range []int{20, 1000, 10000} {
 		b.Run(fmt.Sprintf("groups=%d", n), func(b *testing.B) {
 			s := openBench(b)
-			groups := createBenchGroups(b, s, "g1", "Group", n, 0)
+			groups := createBenchGroups(b, s, "g1", "domain.Group", n, 0)
 			ctx := context.Background()
 			target := groups[len(groups)/2]
 			now := time.Now()

@@ -1,90 +1,36 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
-
-// Kind says whether a group admits people at any time or enrols a cohort.
-type Kind string
-
-const (
-	KindOpen   Kind = "open"
-	KindClosed Kind = "closed"
-)
-
-// State is where a group is in its life.
-type State string
-
-const (
-	StateActive   State = "active"   // open, or a closed group still enrolling
-	StateLocked   State = "locked"   // a closed group that has started
-	StateArchived State = "archived" // ended; kept for history
-)
-
-// Group is one support group.
-type Group struct {
-	ID            int64
-	GuildID       string
-	Name          string
-	Kind          Kind
-	Capacity      int       // 0 when uncapped
-	StartAt       time.Time // zero when not given
-	Sessions      int       // 0 when not given
-	Schedule      string    // cron spec; empty when none
-	Timezone      string
-	Reminders     string // lead times, such as "24h,30m"
-	Description   string
-	FacilitatorID string
-	ChannelID     string // empty until its channel exists
-	State         State
-	CreatedBy     string
-	CreatedAt     time.Time
-	LockedAt      time.Time
-	ArchivedAt    time.Time
-	MemberCount   int
-	// A started closed group whose schedule changed held SessionsHeld
-	// sessions before CountFrom, under its earlier schedules.
-	SessionsHeld int
-	CountFrom    time.Time
-}
-
-// SeatsLeft is how many more people may join, or -1 when uncapped.
-func (g Group) SeatsLeft() int {
-	if g.Capacity == 0 {
-		return -1
-	}
-	return max(g.Capacity-g.MemberCount, 0)
-}
-
-// NameKey folds a group name for case-insensitive comparison.
-func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
 	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count,
-	g.sessions_held, g.count_from`
+	g.sessions_held, g.count_from, g.lock_at`
 
 type rowScanner interface{ Scan(...any) error }
 
 // scanGroup reads groupColumns, then extra columns into extra.
-func scanGroup(r rowScanner, extra ...any) (Group, error) {
-	var g Group
-	var start, locked, archived, countFrom sql.NullInt64
+func scanGroup(r rowScanner, extra ...any) (domain.Group, error) {
+	var g domain.Group
+	var start, locked, archived, countFrom, lockAt sql.NullInt64
 	var created int64
 	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
 		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount,
-		&g.SessionsHeld, &countFrom}, extra...)...)
+		&g.SessionsHeld, &countFrom, &lockAt}, extra...)...)
 	if err != nil {
-		return Group{}, err
+		return domain.Group{}, err
 	}
 	g.StartAt, g.LockedAt, g.ArchivedAt = fromUnix(start), fromUnix(locked), fromUnix(archived)
-	g.CountFrom = fromUnix(countFrom)
+	g.CountFrom, g.LockAt = fromUnix(countFrom), fromUnix(lockAt)
 	g.CreatedAt = time.Unix(created, 0).UTC()
 	return g, nil
 }
@@ -103,32 +49,39 @@ func toUnix(t time.Time) sql.NullInt64 {
 	return sql.NullInt64{Int64: t.Unix(), Valid: true}
 }
 
-// CreateGroup stores a new group, still without a channel. It returns
-// ErrNameTaken when the server has a live group of that name.
-func (s *Store) CreateGroup(ctx context.Context, g Group) (Group, error) {
+// CreateGroup stores a new group, still without a channel, planned at now.
+// It returns domain.ErrNameTaken when the server has a live group of that name.
+func (s *Store) CreateGroup(ctx context.Context, g domain.Group, now time.Time) (domain.Group, error) {
 	if g.Reminders == "" {
-		g.Reminders = "30m"
+		g.Reminders = domain.DefaultReminders
 	}
-	g.State = StateActive
+	g.State = domain.StateActive
 	if g.CreatedAt.IsZero() {
-		g.CreatedAt = time.Now()
+		g.CreatedAt = now
 	}
-	res, err := s.exec(ctx, `INSERT INTO groups
-		(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
-		 reminders, description, facilitator_id, channel_id, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.GuildID, g.Name, NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
-		g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
-		g.CreatedBy, g.CreatedAt.Unix())
-	if isUniqueViolation(err) {
-		return Group{}, ErrNameTaken
-	}
+	err := s.planTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `INSERT INTO groups
+			(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
+			 reminders, description, facilitator_id, channel_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			g.GuildID, g.Name, domain.NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
+			g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
+			g.CreatedBy, g.CreatedAt.Unix())
+		if isUniqueViolation(err) {
+			return domain.ErrNameTaken
+		}
+		if err != nil {
+			return fmt.Errorf("create group: %w", err)
+		}
+		if g.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return s.replan(ctx, tx, g.ID, now)
+	})
 	if err != nil {
-		return Group{}, fmt.Errorf("create group: %w", err)
+		return domain.Group{}, err
 	}
-	g.ID, _ = res.LastInsertId()
-	g.CreatedAt = time.Unix(g.CreatedAt.Unix(), 0).UTC()
-	return g, nil
+	return s.Group(ctx, g.ID)
 }
 
 // SetGroupChannel records the channel made for a group.
@@ -145,26 +98,26 @@ func (s *Store) DeleteGroup(ctx context.Context, groupID int64) error {
 }
 
 // Group returns a group by id, archived or not.
-func (s *Store) Group(ctx context.Context, id int64) (Group, error) {
+func (s *Store) Group(ctx context.Context, id int64) (domain.Group, error) {
 	g, err := scanGroup(s.queryRow(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Group{}, ErrNoGroup
+		return domain.Group{}, domain.ErrNoGroup
 	}
 	return g, err
 }
 
 // GroupByName finds a server's live group by name, ignoring case.
-func (s *Store) GroupByName(ctx context.Context, guildID, name string) (Group, error) {
+func (s *Store) GroupByName(ctx context.Context, guildID, name string) (domain.Group, error) {
 	g, err := scanGroup(s.queryRow(ctx, `SELECT `+groupColumns+` FROM groups g
-		WHERE g.guild_id = ? AND g.name_key = ? AND g.state <> 'archived'`, guildID, NameKey(name)))
+		WHERE g.guild_id = ? AND g.name_key = ? AND g.state <> 'archived'`, guildID, domain.NameKey(name)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Group{}, ErrNoGroup
+		return domain.Group{}, domain.ErrNoGroup
 	}
 	return g, err
 }
 
 // Groups lists a server's live groups by name.
-func (s *Store) Groups(ctx context.Context, guildID string) ([]Group, error) {
+func (s *Store) Groups(ctx context.Context, guildID string) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
 		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, guildID)
 }
@@ -172,7 +125,7 @@ func (s *Store) Groups(ctx context.Context, guildID string) ([]Group, error) {
 // UserGroups lists the live groups of a server that userID belongs to. It
 // starts from the user's memberships, so its cost follows how many groups
 // they are in, not how many the server has.
-func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {
+func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM memberships m
 		JOIN groups g ON g.id = m.group_id
 		WHERE m.user_id = ? AND g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
@@ -180,7 +133,7 @@ func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]Group
 
 // Listing is one page of a server's live groups for one user.
 type Listing struct {
-	Groups []Group
+	Groups []domain.Group
 	Mine   map[int64]bool // the listed groups userID is in
 	Total  int            // live groups in the server
 }
@@ -195,7 +148,7 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	// Only what /groups shows and session times need: each column read
 	// costs a cgo call per row.
 	rows, err := s.query(ctx, `SELECT g.id, g.name, g.kind, g.state, g.capacity, g.member_count,
-		g.schedule, g.timezone, g.reminders, g.start_at, g.sessions, g.locked_at, g.sessions_held, g.count_from,
+		g.schedule, g.timezone, g.reminders, g.start_at, g.sessions, g.locked_at, g.sessions_held, g.count_from, g.lock_at,
 		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
 		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
 		userID, guildID, limit)
@@ -204,15 +157,15 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	}
 	defer rows.Close()
 	for rows.Next() {
-		g := Group{GuildID: guildID}
-		var start, locked, countFrom sql.NullInt64
+		g := domain.Group{GuildID: guildID}
+		var start, locked, countFrom, lockAt sql.NullInt64
 		var mine bool
 		if err := rows.Scan(&g.ID, &g.Name, &g.Kind, &g.State, &g.Capacity, &g.MemberCount,
-			&g.Schedule, &g.Timezone, &g.Reminders, &start, &g.Sessions, &locked, &g.SessionsHeld, &countFrom,
+			&g.Schedule, &g.Timezone, &g.Reminders, &start, &g.Sessions, &locked, &g.SessionsHeld, &countFrom, &lockAt,
 			&mine); err != nil {
 			return l, err
 		}
-		g.StartAt, g.LockedAt, g.CountFrom = fromUnix(start), fromUnix(locked), fromUnix(countFrom)
+		g.StartAt, g.LockedAt, g.CountFrom, g.LockAt = fromUnix(start), fromUnix(locked), fromUnix(countFrom), fromUnix(lockAt)
 		l.Groups = append(l.Groups, g)
 		l.Mine[g.ID] = mine
 	}
@@ -232,20 +185,21 @@ type Filter int
 
 const (
 	AnyGroup      Filter = iota // every live group
-	JoinableGroup               // active (not started) groups userID is not in
+	JoinableGroup               // groups enrolling at now (Group.Enrolling) that userID is not in
 	OwnGroup                    // live groups userID is in
 	Facilitated                 // live groups userID facilitates
 )
 
 // SearchGroups returns the names of up to limit live groups of a server
-// whose name contains typed (ignoring case) and that pass filter for userID,
-// in order. It serves autocomplete on every keystroke, so it reads only the
-// names and stops at limit.
-func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int) ([]string, error) {
+// whose name contains typed (ignoring case) and that pass filter for userID
+// at now, in order. It serves autocomplete on every keystroke, so it reads
+// only what the filter needs and stops at limit.
+func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int, now time.Time) ([]string, error) {
 	cond := ""
-	args := []any{guildID, NameKey(typed)}
+	args := []any{guildID, domain.NameKey(typed)}
 	switch filter {
 	case JoinableGroup:
+		// The SQL narrows; Group.Enrolling decides.
 		cond = ` AND g.state = 'active' AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
 		args = append(args, userID)
 	case OwnGroup:
@@ -255,38 +209,56 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 		cond = ` AND g.facilitator_id <> '' AND g.facilitator_id = ?`
 		args = append(args, userID)
 	}
-	return s.queryStrings(ctx, `SELECT g.name FROM groups g
+	rows, err := s.query(ctx, `SELECT g.name, g.kind, g.state, g.lock_at FROM groups g
 		WHERE g.guild_id = ? AND g.state <> 'archived' AND instr(g.name_key, ?) > 0`+cond+`
-		ORDER BY g.name_key LIMIT ?`, append(args, limit)...)
+		ORDER BY g.name_key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for len(names) < limit && rows.Next() {
+		var g domain.Group
+		var lockAt sql.NullInt64
+		if err := rows.Scan(&g.Name, &g.Kind, &g.State, &lockAt); err != nil {
+			return nil, err
+		}
+		g.LockAt = fromUnix(lockAt)
+		if filter == JoinableGroup && !g.Enrolling(now) {
+			continue
+		}
+		names = append(names, g.Name)
+	}
+	return names, rows.Err()
 }
 
 // ArchivedGroups lists a server's archived groups.
-func (s *Store) ArchivedGroups(ctx context.Context, guildID string) ([]Group, error) {
+func (s *Store) ArchivedGroups(ctx context.Context, guildID string) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
 		WHERE g.guild_id = ? AND g.state = 'archived' ORDER BY g.id`, guildID)
 }
 
 // ArchivedUserGroups lists the archived groups of a server that userID still
 // belongs to: with read-only archives they can still see those channels.
-func (s *Store) ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]Group, error) {
+func (s *Store) ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
 		JOIN memberships m ON m.group_id = g.id AND m.user_id = ?
 		WHERE g.guild_id = ? AND g.state = 'archived' ORDER BY g.name_key, g.id`, userID, guildID)
 }
 
 // LiveGroups lists every live group of every server, for reconciliation.
-func (s *Store) LiveGroups(ctx context.Context) ([]Group, error) {
+func (s *Store) LiveGroups(ctx context.Context) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g
 		WHERE g.state <> 'archived' ORDER BY g.id`)
 }
 
-func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]Group, error) {
+func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]domain.Group, error) {
 	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Group
+	var out []domain.Group
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
@@ -297,32 +269,27 @@ func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]G
 	return out, rows.Err()
 }
 
-// SetSchedule replaces a group's schedule, time zone and reminder lead times.
-func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string) error {
-	res, err := s.exec(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?
-		WHERE id = ? AND state <> 'archived'`, spec, timezone, reminders, groupID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNoGroup
-	}
-	return nil
-}
-
-// SetScheduleCounting replaces a started group's schedule as SetSchedule
-// does, and records that it has held `held` sessions before `from`, when
-// the new schedule takes over the count.
-func (s *Store) SetScheduleCounting(ctx context.Context, groupID int64, spec, timezone, reminders string,
-	held int, from time.Time) error {
-	res, err := s.exec(ctx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?,
-		sessions_held = ?, count_from = ? WHERE id = ? AND state <> 'archived'`,
-		spec, timezone, reminders, held, from.Unix(), groupID)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNoGroup
-	}
-	return nil
+// SetSchedule replaces a group's schedule, time zone and reminder lead
+// times, and plans it anew at now. A started closed group keeps the count
+// of the sessions it has held so far: the new schedule goes on from now.
+func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error {
+	return s.planTx(ctx, func(tx *sql.Tx) error {
+		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && g.State == domain.StateArchived) {
+			return domain.ErrNoGroup
+		}
+		if err != nil {
+			return err
+		}
+		held, from := g.SessionsHeld, toUnix(g.CountFrom)
+		if g.State == domain.StateLocked && g.Sessions > 0 {
+			held, from = g.SessionsHeldBy(now), toUnix(now)
+		}
+		if _, err := s.txExec(ctx, tx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?,
+			sessions_held = ?, count_from = ? WHERE id = ?`,
+			spec, timezone, reminders, held, from, groupID); err != nil {
+			return err
+		}
+		return s.replan(ctx, tx, groupID, now)
+	})
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -8,39 +10,14 @@ import (
 	"time"
 )
 
-// JobKind is what a scheduled job does when it fires.
-type JobKind string
-
-const (
-	JobReminder JobKind = "reminder" // remind members of a session
-	JobLock     JobKind = "lock"     // lock a closed group at its start
-	JobComplete JobKind = "complete" // archive a closed group after its last session
-)
-
-// ErrJobChanged means a job was replaced or advanced by someone else since
-// it was read; the caller reads the due jobs again.
-var ErrJobChanged = errors.New("store: the job changed meanwhile")
-
-// Job is one scheduled piece of work with its next fire time.
-type Job struct {
-	ID        int64
-	GroupID   int64
-	Kind      JobKind
-	SessionAt time.Time     // reminders: the session; lock and complete: when planned
-	Lead      time.Duration // reminders: how long before the session
-	DueAt     time.Time     // when to fire; zero while in flight
-	UntilAt   time.Time     // reminders: the last session to remind of; zero when none
-	Attempts  int
-}
-
 const jobColumns = `id, group_id, kind, session_at, lead_seconds, due_at, until_at, attempts`
 
-func scanJob(r rowScanner) (Job, error) {
-	var j Job
+func scanJob(r rowScanner) (domain.Job, error) {
+	var j domain.Job
 	var session, lead int64
 	var due, until sql.NullInt64
 	if err := r.Scan(&j.ID, &j.GroupID, &j.Kind, &session, &lead, &due, &until, &j.Attempts); err != nil {
-		return Job{}, err
+		return domain.Job{}, err
 	}
 	j.SessionAt = time.Unix(session, 0).UTC()
 	j.Lead = time.Duration(lead) * time.Second
@@ -48,13 +25,13 @@ func scanJob(r rowScanner) (Job, error) {
 	return j, nil
 }
 
-func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]Job, error) {
+func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]domain.Job, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Job
+	var out []domain.Job
 	for rows.Next() {
 		j, err := scanJob(rows)
 		if err != nil {
@@ -65,32 +42,16 @@ func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]Job
 	return out, rows.Err()
 }
 
-// ReplaceJobs sets a group's pending jobs to jobs, in one transaction.
-func (s *Store) ReplaceJobs(ctx context.Context, groupID int64, jobs []Job) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID); err != nil {
-			return err
-		}
-		for _, j := range jobs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO jobs
-				(group_id, kind, session_at, lead_seconds, due_at, until_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				groupID, j.Kind, j.SessionAt.Unix(), int64(j.Lead/time.Second), toUnix(j.DueAt), toUnix(j.UntilAt)); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+// ReplaceJobs sets a group's pending jobs to jobs, in one transaction,
+// leaving its row as it is: for loading jobs made elsewhere. Changes to a
+// group plan their jobs themselves.
+func (s *Store) ReplaceJobs(ctx context.Context, groupID int64, jobs []domain.Job) error {
+	return s.planTx(ctx, func(tx *sql.Tx) error { return writeJobs(ctx, tx, groupID, jobs) })
 }
 
 // Jobs lists a group's pending jobs.
-func (s *Store) Jobs(ctx context.Context, groupID int64) ([]Job, error) {
+func (s *Store) Jobs(ctx context.Context, groupID int64) ([]domain.Job, error) {
 	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ? ORDER BY kind, lead_seconds DESC`, groupID)
-}
-
-// DeleteJobs drops all of a group's pending jobs.
-func (s *Store) DeleteJobs(ctx context.Context, groupID int64) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID)
-	return err
 }
 
 // NextWake is the earliest time a job or a reminder retry is due, found
@@ -109,19 +70,19 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 
 // DueJobs returns up to limit jobs due at or before now, earliest first;
 // jobs due at the same second come in group order.
-func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]Job, error) {
+func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]domain.Job, error) {
 	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at, group_id, id LIMIT ?`,
 		now.Unix(), limit)
 }
 
 // AdvanceJob moves a job on to its next occurrence, provided nobody changed
 // it since it was read as j; otherwise it returns ErrJobChanged.
-func (s *Store) AdvanceJob(ctx context.Context, j Job, sessionAt, dueAt time.Time) error {
+func (s *Store) AdvanceJob(ctx context.Context, j domain.Job, sessionAt, dueAt time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error { return advanceJob(ctx, tx, j, sessionAt, dueAt) })
 }
 
 // advanceJob moves j to sessionAt/dueAt, or deletes it when sessionAt is zero.
-func advanceJob(ctx context.Context, tx *sql.Tx, j Job, sessionAt, dueAt time.Time) error {
+func advanceJob(ctx context.Context, tx *sql.Tx, j domain.Job, sessionAt, dueAt time.Time) error {
 	var res sql.Result
 	var err error
 	if sessionAt.IsZero() {
@@ -134,7 +95,7 @@ func advanceJob(ctx context.Context, tx *sql.Tx, j Job, sessionAt, dueAt time.Ti
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrJobChanged
+		return domain.ErrJobChanged
 	}
 	return nil
 }
@@ -184,45 +145,17 @@ func (s *Store) RecoverInFlight(ctx context.Context, now time.Time) (int, error)
 	return total, err
 }
 
-// FiringState is where a reminder's sending stands.
-type FiringState string
-
-const (
-	FiringSending   FiringState = "sending"   // intent recorded; not yet confirmed sent
-	FiringSent      FiringState = "sent"      // every message confirmed
-	FiringSkipped   FiringState = "skipped"   // its session had begun, or nobody to remind
-	FiringAbandoned FiringState = "abandoned" // a crash left the outcome unknown too long to re-send safely
-)
-
-// Firing is one reminder of one session, recorded before it is sent so that
-// it is sent once.
-type Firing struct {
-	ID        int64
-	GroupID   int64
-	Kind      JobKind
-	SessionAt time.Time
-	Lead      time.Duration
-	State     FiringState
-	Mentions  []string // the members when the intent was recorded
-	PartsSent int      // messages of a split reminder confirmed so far
-	Attempts  int
-	AttemptAt time.Time // a send began then and its outcome is unknown; zero otherwise
-	RetryAt   time.Time // 'sending': when to try next; zero while in flight
-	CreatedAt time.Time
-	DoneAt    time.Time
-}
-
 const firingColumns = `id, group_id, kind, session_at, lead_seconds, state, mentions, parts_sent,
 	attempts, attempt_at, retry_at, created_at, done_at`
 
-func scanFiring(r rowScanner) (Firing, error) {
-	var f Firing
+func scanFiring(r rowScanner) (domain.Firing, error) {
+	var f domain.Firing
 	var session, lead, created int64
 	var mentions string
 	var attempt, retry, done sql.NullInt64
 	if err := r.Scan(&f.ID, &f.GroupID, &f.Kind, &session, &lead, &f.State, &mentions, &f.PartsSent,
 		&f.Attempts, &attempt, &retry, &created, &done); err != nil {
-		return Firing{}, err
+		return domain.Firing{}, err
 	}
 	f.SessionAt, f.CreatedAt = time.Unix(session, 0).UTC(), time.Unix(created, 0).UTC()
 	f.Lead = time.Duration(lead) * time.Second
@@ -231,13 +164,13 @@ func scanFiring(r rowScanner) (Firing, error) {
 	return f, nil
 }
 
-func (s *Store) queryFirings(ctx context.Context, query string, args ...any) ([]Firing, error) {
+func (s *Store) queryFirings(ctx context.Context, query string, args ...any) ([]domain.Firing, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Firing
+	var out []domain.Firing
 	for rows.Next() {
 		f, err := scanFiring(rows)
 		if err != nil {
@@ -253,7 +186,7 @@ func (s *Store) queryFirings(ctx context.Context, query string, args ...any) ([]
 // It reports whether f is new: false means this reminder was recorded
 // before, and must not be sent again. It returns ErrJobChanged, recording
 // nothing, when j changed since it was read.
-func (s *Store) RecordFiring(ctx context.Context, j Job, f Firing, nextSession, nextDue time.Time) (Firing, bool, error) {
+func (s *Store) RecordFiring(ctx context.Context, j domain.Job, f domain.Firing, nextSession, nextDue time.Time) (domain.Firing, bool, error) {
 	created := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := advanceJob(ctx, tx, j, nextSession, nextDue); err != nil {
@@ -279,26 +212,23 @@ func (s *Store) RecordFiring(ctx context.Context, j Job, f Firing, nextSession, 
 }
 
 // Firing returns one firing by id.
-func (s *Store) Firing(ctx context.Context, id int64) (Firing, error) {
+func (s *Store) Firing(ctx context.Context, id int64) (domain.Firing, error) {
 	f, err := scanFiring(s.db.QueryRowContext(ctx, `SELECT `+firingColumns+` FROM firings WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Firing{}, ErrNoFiring
+		return domain.Firing{}, domain.ErrNoFiring
 	}
 	return f, err
 }
 
-// ErrNoFiring means there is no such firing.
-var ErrNoFiring = errors.New("store: no such firing")
-
 // Firings lists a group's firings, oldest session first.
-func (s *Store) Firings(ctx context.Context, groupID int64) ([]Firing, error) {
+func (s *Store) Firings(ctx context.Context, groupID int64) ([]domain.Firing, error) {
 	return s.queryFirings(ctx, `SELECT `+firingColumns+` FROM firings WHERE group_id = ?
 		ORDER BY session_at, lead_seconds DESC`, groupID)
 }
 
 // DueFirings returns up to limit reminders still being sent whose next try
 // is due at or before now, earliest first; ties in group order.
-func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]Firing, error) {
+func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]domain.Firing, error) {
 	return s.queryFirings(ctx, `SELECT `+firingColumns+` FROM firings
 		WHERE state = 'sending' AND retry_at <= ? ORDER BY retry_at, group_id, id LIMIT ?`, now.Unix(), limit)
 }
@@ -362,7 +292,7 @@ func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcome
 }
 
 // FinishFiring ends a firing in state (sent, skipped or abandoned).
-func (s *Store) FinishFiring(ctx context.Context, id int64, state FiringState, at time.Time) error {
+func (s *Store) FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error {
 	// Once it has ended, who was to be mentioned is not kept: membership is
 	// confidential, and the history is not needed.
 	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL, mentions = ''

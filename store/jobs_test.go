@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"errors"
 	"strings"
@@ -11,15 +13,15 @@ import (
 func TestJobsNextWakeAndClaims(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	g := mustCreate(t, s, Group{Name: "a"})
+	g := mustCreate(t, s, domain.Group{Name: "a"})
 	t0 := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 	if _, ok, err := s.NextWake(ctx); ok || err != nil {
 		t.Fatalf("empty database: wake %v, %v", ok, err)
 	}
-	jobs := []Job{
-		{Kind: JobReminder, SessionAt: t0.Add(time.Hour), Lead: 30 * time.Minute, DueAt: t0.Add(30 * time.Minute)},
-		{Kind: JobReminder, SessionAt: t0.Add(time.Hour), Lead: 0, DueAt: t0.Add(time.Hour), UntilAt: t0.Add(48 * time.Hour)},
-		{Kind: JobComplete, SessionAt: t0.Add(2 * time.Hour), DueAt: t0.Add(2 * time.Hour)},
+	jobs := []domain.Job{
+		{Kind: domain.JobReminder, SessionAt: t0.Add(time.Hour), Lead: 30 * time.Minute, DueAt: t0.Add(30 * time.Minute)},
+		{Kind: domain.JobReminder, SessionAt: t0.Add(time.Hour), Lead: 0, DueAt: t0.Add(time.Hour), UntilAt: t0.Add(48 * time.Hour)},
+		{Kind: domain.JobComplete, SessionAt: t0.Add(2 * time.Hour), DueAt: t0.Add(2 * time.Hour)},
 	}
 	if err := s.ReplaceJobs(ctx, g.ID, jobs); err != nil {
 		t.Fatal(err)
@@ -48,7 +50,7 @@ func TestJobsNextWakeAndClaims(t *testing.T) {
 	if err := s.AdvanceJob(ctx, due[1], t0.Add(25*time.Hour), t0.Add(25*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AdvanceJob(ctx, due[1], t0.Add(49*time.Hour), t0.Add(49*time.Hour)); !errors.Is(err, ErrJobChanged) {
+	if err := s.AdvanceJob(ctx, due[1], t0.Add(49*time.Hour), t0.Add(49*time.Hour)); !errors.Is(err, domain.ErrJobChanged) {
 		t.Errorf("stale advance: %v", err)
 	}
 	// Deleting the group drops its jobs.
@@ -63,13 +65,13 @@ func TestJobsNextWakeAndClaims(t *testing.T) {
 func TestFiringIsRecordedOnce(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	g := mustCreate(t, s, Group{Name: "a"})
+	g := mustCreate(t, s, domain.Group{Name: "a"})
 	session := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
+	if err := s.ReplaceJobs(ctx, g.ID, []domain.Job{{Kind: domain.JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
 	jobs, _ := s.Jobs(ctx, g.ID)
-	f := Firing{GroupID: g.ID, Kind: JobReminder, SessionAt: session, Lead: time.Hour, State: FiringSending,
+	f := domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: session, Lead: time.Hour, State: domain.FiringSending,
 		Mentions: []string{"u1", "u2"}, CreatedAt: session.Add(-time.Hour)}
 	next := session.AddDate(0, 0, 7)
 	rec, created, err := s.RecordFiring(ctx, jobs[0], f, next, next.Add(-time.Hour))
@@ -77,7 +79,7 @@ func TestFiringIsRecordedOnce(t *testing.T) {
 		t.Fatalf("first record: %v %v", created, err)
 	}
 	// The same job replayed (as after a reschedule) records nothing new.
-	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
+	if err := s.ReplaceJobs(ctx, g.ID, []domain.Job{{Kind: domain.JobReminder, SessionAt: session, Lead: time.Hour, DueAt: session.Add(-time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
 	jobs, _ = s.Jobs(ctx, g.ID)
@@ -111,17 +113,17 @@ func TestFiringIsRecordedOnce(t *testing.T) {
 	if err := s.PartSent(ctx, rec.ID, 1, false, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FinishFiring(ctx, rec.ID, FiringSent, at); err != nil {
+	if err := s.FinishFiring(ctx, rec.ID, domain.FiringSent, at); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.ClaimFiring(ctx, rec.ID); ok {
 		t.Error("claimed a finished firing")
 	}
 	got, _ = s.Firing(ctx, rec.ID)
-	if got.State != FiringSent || got.PartsSent != 1 {
+	if got.State != domain.FiringSent || got.PartsSent != 1 {
 		t.Errorf("finished: %+v", got)
 	}
-	if _, err := s.Firing(ctx, rec.ID+100); !errors.Is(err, ErrNoFiring) {
+	if _, err := s.Firing(ctx, rec.ID+100); !errors.Is(err, domain.ErrNoFiring) {
 		t.Errorf("missing firing: %v", err)
 	}
 }
@@ -161,15 +163,15 @@ func TestNextWakeUsesIndexes(t *testing.T) {
 func TestEndedFiringsForgetMembersAndArePruned(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	g := mustCreate(t, s, Group{Name: "a"})
+	g := mustCreate(t, s, domain.Group{Name: "a"})
 	session := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	record := func(lead time.Duration, sessionAt time.Time) Firing {
+	record := func(lead time.Duration, sessionAt time.Time) domain.Firing {
 		t.Helper()
-		if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobReminder, SessionAt: sessionAt, Lead: lead, DueAt: sessionAt.Add(-lead)}}); err != nil {
+		if err := s.ReplaceJobs(ctx, g.ID, []domain.Job{{Kind: domain.JobReminder, SessionAt: sessionAt, Lead: lead, DueAt: sessionAt.Add(-lead)}}); err != nil {
 			t.Fatal(err)
 		}
 		jobs, _ := s.Jobs(ctx, g.ID)
-		f := Firing{GroupID: g.ID, Kind: JobReminder, SessionAt: sessionAt, Lead: lead, State: FiringSending,
+		f := domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: sessionAt, Lead: lead, State: domain.FiringSending,
 			Mentions: []string{"u1"}, CreatedAt: sessionAt.Add(-lead)}
 		rec, _, err := s.RecordFiring(ctx, jobs[0], f, sessionAt.AddDate(0, 0, 7), sessionAt.AddDate(0, 0, 7).Add(-lead))
 		if err != nil {
@@ -180,8 +182,8 @@ func TestEndedFiringsForgetMembersAndArePruned(t *testing.T) {
 	old := record(time.Hour, session)
 	pending := record(30*time.Minute, session)
 	recent := record(time.Hour, session.AddDate(0, 0, 7))
-	s.FinishFiring(ctx, old.ID, FiringSent, session)
-	s.FinishFiring(ctx, recent.ID, FiringSkipped, session)
+	s.FinishFiring(ctx, old.ID, domain.FiringSent, session)
+	s.FinishFiring(ctx, recent.ID, domain.FiringSkipped, session)
 	if got, _ := s.Firing(ctx, old.ID); len(got.Mentions) != 0 {
 		t.Errorf("an ended firing keeps its mentions: %v", got.Mentions)
 	}
@@ -202,15 +204,19 @@ func TestEndedFiringsForgetMembersAndArePruned(t *testing.T) {
 func TestJoinRefusedOnceTheLockIsDue(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	g := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed})
-	first := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC)
-	if err := s.ReplaceJobs(ctx, g.ID, []Job{{Kind: JobLock, SessionAt: first, DueAt: first}}); err != nil {
+	first := time.Date(2026, 3, 2, 18, 0, 0, 0, time.UTC) // a Monday
+	g, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "Cohort", Kind: domain.KindClosed,
+		Schedule: "0 18 * * MON", Timezone: "UTC"}, first.Add(-24*time.Hour))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !g.LockAt.Equal(first) {
+		t.Fatalf("planned lock at %s, want the first session %s", g.LockAt, first)
 	}
 	if err := s.Join(ctx, g.ID, "early", first.Add(-time.Minute)); err != nil {
 		t.Fatalf("join before the first session: %v", err)
 	}
-	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second)); !errors.Is(err, ErrLocked) {
+	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second)); !errors.Is(err, domain.ErrLocked) {
 		t.Fatalf("join after the first session began: %v, want ErrLocked", err)
 	}
 }

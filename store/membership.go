@@ -1,47 +1,39 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"database/sql"
 	"errors"
 	"time"
 )
 
-// Join adds userID to a group. In one transaction it checks that the group is
-// live, not locked, not full and that the user is not already in it, so with N
-// seats left and many simultaneous joins exactly N succeed.
+// Join adds userID to a group. In one transaction it checks that the user
+// is not in it yet and that the group takes them now (Group.JoinRefusal:
+// live, not started, not full), so with N seats left and many simultaneous
+// joins exactly N succeed.
 func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var state State
-		var kind Kind
-		var capacity, members int
-		var start sql.NullInt64
+		var g domain.Group
+		var lockAt sql.NullInt64
 		var already bool
-		var lockDue bool
-		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, start_at, member_count,
-			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?),
-			EXISTS (SELECT 1 FROM jobs WHERE group_id = ? AND kind = 'lock' AND session_at <= ?)
-			FROM groups WHERE id = ?`, groupID, userID, groupID, now.Unix(), groupID).
-			Scan(&state, &kind, &capacity, &start, &members, &already, &lockDue)
+		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, member_count, lock_at,
+			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
+			FROM groups WHERE id = ?`, groupID, userID, groupID).
+			Scan(&g.State, &g.Kind, &g.Capacity, &g.MemberCount, &lockAt, &already)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNoGroup
+			return domain.ErrNoGroup
 		}
 		if err != nil {
 			return err
 		}
-		switch {
-		case already:
-			return ErrAlreadyMember
-		case state == StateArchived:
-			return ErrArchived
-		case state == StateLocked:
-			return ErrLocked
-		case kind == KindClosed && (lockDue || start.Valid && start.Int64 <= now.Unix()):
-			// Started (at its start, or its first session), though the
-			// scheduler has not locked it yet: it was down, or is about to.
-			return ErrLocked
-		case capacity > 0 && members >= capacity:
-			return ErrFull
+		g.LockAt = fromUnix(lockAt)
+		if already {
+			return domain.ErrAlreadyMember
+		}
+		if err := g.JoinRefusal(now); err != nil {
+			return err
 		}
 		if _, err = s.txExec(ctx, tx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
 			groupID, userID, now.Unix()); err != nil {
@@ -75,7 +67,7 @@ func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joined
 	err = s.queryRow(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
 		groupID, userID).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, ErrNotMember
+		return time.Time{}, domain.ErrNotMember
 	}
 	if err != nil {
 		return time.Time{}, err
@@ -127,60 +119,84 @@ func (s *Store) queryStrings(ctx context.Context, query string, args ...any) ([]
 	return ids, rows.Err()
 }
 
-// Lock starts a closed group: from now on nobody new may join. A join in
-// flight either committed before the lock or sees it and is refused.
-func (s *Store) Lock(ctx context.Context, groupID int64, at time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		var kind Kind
-		var state State
+// Lock starts a closed group at `at` (from which its sessions count) and
+// plans it anew at now: from now on nobody new may join. A join in flight
+// either committed before the lock or sees it and is refused.
+func (s *Store) Lock(ctx context.Context, groupID int64, at, now time.Time) error {
+	return s.planTx(ctx, func(tx *sql.Tx) error {
+		var kind domain.Kind
+		var state domain.State
 		err := s.txQueryRow(ctx, tx, `SELECT kind, state FROM groups WHERE id = ?`, groupID).Scan(&kind, &state)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNoGroup
+			return domain.ErrNoGroup
 		}
 		if err != nil {
 			return err
 		}
 		switch {
-		case state == StateArchived:
-			return ErrArchived
-		case kind != KindClosed:
-			return ErrNotClosed
-		case state == StateLocked:
-			return ErrAlreadyLocked
+		case state == domain.StateArchived:
+			return domain.ErrArchived
+		case kind != domain.KindClosed:
+			return domain.ErrNotClosed
+		case state == domain.StateLocked:
+			return domain.ErrAlreadyLocked
 		}
-		_, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'locked', locked_at = ? WHERE id = ?`, at.Unix(), groupID)
-		return err
+		if _, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'locked', locked_at = ? WHERE id = ?`, at.Unix(), groupID); err != nil {
+			return err
+		}
+		return s.replan(ctx, tx, groupID, now)
 	})
 }
 
-// Archive ends a group and returns the state it had, so that a failed
-// channel change can be undone with Unarchive.
-func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (State, error) {
-	var prev State
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		err := s.txQueryRow(ctx, tx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&prev)
+// ArchiveUndo is what Unarchive needs to put an archived group back as it was.
+type ArchiveUndo struct {
+	State domain.State
+	Jobs  []domain.Job
+}
+
+// Archive ends a group: its state, and its jobs dropped in the same
+// transaction (an archived group is reminded of nothing). It returns what
+// Unarchive needs to undo it when the channel change fails.
+func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (ArchiveUndo, error) {
+	var undo ArchiveUndo
+	err := s.planTx(ctx, func(tx *sql.Tx) error {
+		err := s.txQueryRow(ctx, tx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&undo.State)
 		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNoGroup
+			return domain.ErrNoGroup
 		}
 		if err != nil {
 			return err
 		}
-		if prev == StateArchived {
-			return ErrArchived
+		if undo.State == domain.StateArchived {
+			return domain.ErrArchived
 		}
-		_, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID)
-		return err
+		if undo.Jobs, err = txJobs(ctx, tx, groupID); err != nil {
+			return err
+		}
+		if _, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID); err != nil {
+			return err
+		}
+		return s.replan(ctx, tx, groupID, at)
 	})
-	return prev, err
+	return undo, err
 }
 
-// Unarchive puts an archived group back in state prev. It fails with
-// ErrNameTaken if a new live group has taken the name meanwhile.
-func (s *Store) Unarchive(ctx context.Context, groupID int64, prev State) error {
-	_, err := s.exec(ctx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
-		prev, groupID)
-	if isUniqueViolation(err) {
-		return ErrNameTaken
-	}
-	return err
+// Unarchive puts an archived group back as Archive found it, jobs included,
+// so that a reminder that fell due meanwhile is still sent. It fails with
+// domain.ErrNameTaken if a new live group has taken the name meanwhile.
+func (s *Store) Unarchive(ctx context.Context, groupID int64, undo ArchiveUndo) error {
+	return s.planTx(ctx, func(tx *sql.Tx) error {
+		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
+			undo.State, groupID)
+		if isUniqueViolation(err) {
+			return domain.ErrNameTaken
+		}
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return writeJobs(ctx, tx, groupID, undo.Jobs)
+	})
 }

@@ -1,24 +1,17 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"database/sql"
 	"errors"
 )
 
-// Settings are a server's choices from /setup. Empty means not set.
-type Settings struct {
-	GuildID         string
-	ModeratorRoleID string
-	CategoryID      string
-	LogChannelID    string
-	Timezone        string
-}
-
 // Settings returns a server's settings; a server that never ran /setup has
 // empty ones.
-func (s *Store) Settings(ctx context.Context, guildID string) (Settings, error) {
-	st := Settings{GuildID: guildID}
+func (s *Store) Settings(ctx context.Context, guildID string) (domain.Settings, error) {
+	st := domain.Settings{GuildID: guildID}
 	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone
 		FROM guild_settings WHERE guild_id = ?`, guildID).
 		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone)
@@ -29,7 +22,7 @@ func (s *Store) Settings(ctx context.Context, guildID string) (Settings, error) 
 }
 
 // SaveSettings stores a server's settings, replacing the old ones.
-func (s *Store) SaveSettings(ctx context.Context, st Settings) error {
+func (s *Store) SaveSettings(ctx context.Context, st domain.Settings) error {
 	_, err := s.exec(ctx, `INSERT INTO guild_settings
 		(guild_id, moderator_role_id, category_id, log_channel_id, timezone) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id) DO UPDATE SET moderator_role_id = excluded.moderator_role_id,

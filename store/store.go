@@ -24,8 +24,9 @@ var migrations embed.FS
 
 // Store is Hearth's database.
 type Store struct {
-	db    *sql.DB
-	stmts sync.Map // query text → *sql.Stmt
+	db      *sql.DB
+	stmts   sync.Map      // query text → *sql.Stmt
+	planned chan struct{} // see PlanChanged
 }
 
 // Open opens (creating if needed) the SQLite database at path and applies
@@ -61,7 +62,7 @@ func openNoMigrate(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, planned: make(chan struct{}, 1)}, nil
 }
 
 // Close closes the database.

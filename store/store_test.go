@@ -1,6 +1,8 @@
 package store
 
 import (
+	"hearth/domain"
+
 	"context"
 	"errors"
 	"os"
@@ -21,18 +23,18 @@ func openTest(t *testing.T) *Store {
 	return s
 }
 
-func mustCreate(t *testing.T, s *Store, g Group) Group {
+func mustCreate(t *testing.T, s *Store, g domain.Group) domain.Group {
 	t.Helper()
 	if g.GuildID == "" {
 		g.GuildID = "g1"
 	}
 	if g.Kind == "" {
-		g.Kind = KindOpen
+		g.Kind = domain.KindOpen
 	}
 	if g.Timezone == "" {
 		g.Timezone = "UTC"
 	}
-	g, err := s.CreateGroup(context.Background(), g)
+	g, err := s.CreateGroup(context.Background(), g, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,19 +52,19 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestGroupNamesAreUniqueIgnoringCase(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	g := mustCreate(t, s, Group{Name: "Grief Circle"})
-	if _, err := s.CreateGroup(ctx, Group{GuildID: "g1", Name: "grief circle", Kind: KindOpen, Timezone: "UTC"}); !errors.Is(err, ErrNameTaken) {
-		t.Fatalf("duplicate name: got %v, want ErrNameTaken", err)
+	g := mustCreate(t, s, domain.Group{Name: "Grief Circle"})
+	if _, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "grief circle", Kind: domain.KindOpen, Timezone: "UTC"}, time.Now()); !errors.Is(err, domain.ErrNameTaken) {
+		t.Fatalf("duplicate name: got %v, want domain.ErrNameTaken", err)
 	}
 	// Another server may use the name.
-	mustCreate(t, s, Group{GuildID: "g2", Name: "Grief Circle"})
+	mustCreate(t, s, domain.Group{GuildID: "g2", Name: "Grief Circle"})
 	// Archiving frees the name for the next cohort.
 	if _, err := s.Archive(ctx, g.ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	mustCreate(t, s, Group{Name: "GRIEF CIRCLE"})
-	if err := s.Unarchive(ctx, g.ID, StateActive); !errors.Is(err, ErrNameTaken) {
-		t.Fatalf("unarchive over a taken name: got %v, want ErrNameTaken", err)
+	mustCreate(t, s, domain.Group{Name: "GRIEF CIRCLE"})
+	if err := s.Unarchive(ctx, g.ID, ArchiveUndo{State: domain.StateActive}); !errors.Is(err, domain.ErrNameTaken) {
+		t.Fatalf("unarchive over a taken name: got %v, want domain.ErrNameTaken", err)
 	}
 	got, err := s.GroupByName(ctx, "g1", "grief circle")
 	if err != nil || got.Name != "GRIEF CIRCLE" {
@@ -74,8 +76,8 @@ func TestJoinRules(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	s := openTest(t)
-	open := mustCreate(t, s, Group{Name: "Open", Capacity: 1})
-	closed := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed})
+	open := mustCreate(t, s, domain.Group{Name: "Open", Capacity: 1})
+	closed := mustCreate(t, s, domain.Group{Name: "Cohort", Kind: domain.KindClosed})
 
 	steps := []struct {
 		name string
@@ -83,17 +85,17 @@ func TestJoinRules(t *testing.T) {
 		want error
 	}{
 		{"first join", func() error { return s.Join(ctx, open.ID, "u1", now) }, nil},
-		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now) }, ErrAlreadyMember},
-		{"full", func() error { return s.Join(ctx, open.ID, "u2", now) }, ErrFull},
-		{"leave a group you are not in", func() error { _, err := s.Leave(ctx, open.ID, "u2"); return err }, ErrNotMember},
-		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now) }, ErrNoGroup},
+		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now) }, domain.ErrAlreadyMember},
+		{"full", func() error { return s.Join(ctx, open.ID, "u2", now) }, domain.ErrFull},
+		{"leave a group you are not in", func() error { _, err := s.Leave(ctx, open.ID, "u2"); return err }, domain.ErrNotMember},
+		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now) }, domain.ErrNoGroup},
 		{"enrol before the start", func() error { return s.Join(ctx, closed.ID, "u1", now) }, nil},
-		{"start an open group", func() error { return s.Lock(ctx, open.ID, now) }, ErrNotClosed},
-		{"start", func() error { return s.Lock(ctx, closed.ID, now) }, nil},
-		{"start twice", func() error { return s.Lock(ctx, closed.ID, now) }, ErrAlreadyLocked},
-		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now) }, ErrLocked},
+		{"start an open group", func() error { return s.Lock(ctx, open.ID, now, now) }, domain.ErrNotClosed},
+		{"start", func() error { return s.Lock(ctx, closed.ID, now, now) }, nil},
+		{"start twice", func() error { return s.Lock(ctx, closed.ID, now, now) }, domain.ErrAlreadyLocked},
+		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now) }, domain.ErrLocked},
 		{"leave after the lock", func() error { _, err := s.Leave(ctx, closed.ID, "u1"); return err }, nil},
-		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now) }, ErrLocked},
+		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now) }, domain.ErrLocked},
 	}
 	for _, st := range steps {
 		if err := st.do(); !errors.Is(err, st.want) {
@@ -101,7 +103,7 @@ func TestJoinRules(t *testing.T) {
 		}
 	}
 	g, _ := s.Group(ctx, closed.ID)
-	if g.State != StateLocked || g.LockedAt.IsZero() || g.MemberCount != 0 {
+	if g.State != domain.StateLocked || g.LockedAt.IsZero() || g.MemberCount != 0 {
 		t.Fatalf("closed group after steps: %+v", g)
 	}
 }
@@ -110,20 +112,20 @@ func TestJoinRefusedOnceAClosedGroupsStartHasPassed(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	start := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
-	g := mustCreate(t, s, Group{Name: "Cohort", Kind: KindClosed, StartAt: start})
+	g := mustCreate(t, s, domain.Group{Name: "Cohort", Kind: domain.KindClosed, StartAt: start})
 	if err := s.Join(ctx, g.ID, "early", start.Add(-time.Second)); err != nil {
 		t.Fatalf("join before the start: %v", err)
 	}
 	// The scheduler has not locked it yet, but the start is the lock.
-	if err := s.Join(ctx, g.ID, "late", start); !errors.Is(err, ErrLocked) {
-		t.Fatalf("join at the start: got %v, want ErrLocked", err)
+	if err := s.Join(ctx, g.ID, "late", start); !errors.Is(err, domain.ErrLocked) {
+		t.Fatalf("join at the start: got %v, want domain.ErrLocked", err)
 	}
 }
 
 func TestConcurrentJoinsNeverExceedCapacity(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	g := mustCreate(t, s, Group{Name: "Five seats", Capacity: 5})
+	g := mustCreate(t, s, domain.Group{Name: "Five seats", Capacity: 5})
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	results := map[error]int{}
@@ -138,8 +140,8 @@ func TestConcurrentJoinsNeverExceedCapacity(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if results[nil] != 5 || results[ErrFull] != 45 || len(results) != 2 {
-		t.Fatalf("results = %v, want 5 joins and 45 ErrFull", results)
+	if results[nil] != 5 || results[domain.ErrFull] != 45 || len(results) != 2 {
+		t.Fatalf("results = %v, want 5 joins and 45 domain.ErrFull", results)
 	}
 	members, _ := s.Members(ctx, g.ID)
 	if len(members) != 5 {
@@ -151,10 +153,10 @@ func TestSettingsRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	st, err := s.Settings(ctx, "g1")
-	if err != nil || st != (Settings{GuildID: "g1"}) {
+	if err != nil || st != (domain.Settings{GuildID: "g1"}) {
 		t.Fatalf("unset settings = %+v, %v", st, err)
 	}
-	want := Settings{GuildID: "g1", ModeratorRoleID: "r1", CategoryID: "c1", Timezone: "Europe/Madrid"}
+	want := domain.Settings{GuildID: "g1", ModeratorRoleID: "r1", CategoryID: "c1", Timezone: "Europe/Madrid"}
 	if err := s.SaveSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +172,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 func TestMemberCountFollowsJoinsAndLeaves(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	g := mustCreate(t, s, Group{Name: "Circle"})
+	g := mustCreate(t, s, domain.Group{Name: "Circle"})
 	for _, u := range []string{"a", "b", "c"} {
 		if err := s.Join(ctx, g.ID, u, time.Now()); err != nil {
 			t.Fatal(err)
@@ -199,17 +201,17 @@ func TestListAndSearchGroups(t *testing.T) {
 	names := []string{"Anxiety", "Grief Circle", "Grief Cohort", "Parents", "Sobriety"}
 	ids := map[string]int64{}
 	for _, n := range names {
-		g := Group{Name: n}
+		g := domain.Group{Name: n}
 		if n == "Grief Cohort" {
-			g.Kind, g.FacilitatorID = KindClosed, "fac"
+			g.Kind, g.FacilitatorID = domain.KindClosed, "fac"
 		}
 		ids[n] = mustCreate(t, s, g).ID
 	}
-	mustCreate(t, s, Group{GuildID: "other", Name: "Grief Elsewhere"})
+	mustCreate(t, s, domain.Group{GuildID: "other", Name: "Grief Elsewhere"})
 	s.Join(ctx, ids["Grief Circle"], "u", time.Now())
 	s.Join(ctx, ids["Sobriety"], "u", time.Now())
-	s.Lock(ctx, ids["Grief Cohort"], time.Now())
-	archived := mustCreate(t, s, Group{Name: "Old Grief"})
+	s.Lock(ctx, ids["Grief Cohort"], time.Now(), time.Now())
+	archived := mustCreate(t, s, domain.Group{Name: "Old Grief"})
 	s.Archive(ctx, archived.ID, time.Now())
 
 	l, err := s.ListGroups(ctx, "g1", "u", 3)
@@ -223,7 +225,7 @@ func TestListAndSearchGroups(t *testing.T) {
 		t.Fatalf("a listing with room for all = %d of %d", len(all.Groups), all.Total)
 	}
 	search := func(typed string, f Filter, limit int) string {
-		names, err := s.SearchGroups(ctx, "g1", "u", typed, f, limit)
+		names, err := s.SearchGroups(ctx, "g1", "u", typed, f, limit, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +249,7 @@ func TestListAndSearchGroups(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
-	if names, _ := s.SearchGroups(ctx, "g1", "fac", "", Facilitated, 25); len(names) != 1 || names[0] != "Grief Cohort" {
+	if names, _ := s.SearchGroups(ctx, "g1", "fac", "", Facilitated, 25, time.Now()); len(names) != 1 || names[0] != "Grief Cohort" {
 		t.Errorf("facilitated by fac = %v", names)
 	}
 }
@@ -255,7 +257,7 @@ func TestListAndSearchGroups(t *testing.T) {
 func TestGrantsOutliveMembershipUntilDropped(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	g := mustCreate(t, s, Group{Name: "Circle"})
+	g := mustCreate(t, s, domain.Group{Name: "Circle"})
 	s.Join(ctx, g.ID, "a", time.Now())
 	s.Join(ctx, g.ID, "b", time.Now())
 	s.Leave(ctx, g.ID, "b")

@@ -1,4 +1,4 @@
-package scheduler
+package domain
 
 import (
 	"slices"
@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"hearth/messages"
 )
 
 // Limits on reminder lead times. Five cover "a day before, an hour before,
@@ -30,28 +29,28 @@ func ParseReminders(s string) ([]time.Duration, error) {
 	if strings.TrimSpace(s) == "" {
 		s = DefaultReminders
 	}
-	refuse := func(msg string) ([]time.Duration, error) {
-		return nil, &InputError{Kind: ErrInvalidReminders, Message: msg}
+	refuse := func(p Problem, item string, limit int) ([]time.Duration, error) {
+		return nil, &InputError{Field: "reminder", Problem: p, Input: item, Limit: limit}
 	}
 	items := strings.Split(s, ",")
 	if len(items) > MaxReminders {
-		return refuse(messages.RemindersTooMany(MaxReminders))
+		return refuse(ProblemTooMany, "", MaxReminders)
 	}
 	var leads []time.Duration
 	for _, item := range items {
 		item = strings.TrimSpace(item)
 		if strings.HasPrefix(item, "-") {
-			return refuse(messages.ReminderNegative(item))
+			return refuse(ProblemNegative, item, 0)
 		}
 		d, ok := parseLead(item)
 		if !ok {
-			return refuse(messages.ReminderUnreadable(item))
+			return refuse(ProblemInvalid, item, 0)
 		}
 		if d > MaxReminderAdv {
-			return refuse(messages.ReminderTooEarly(item, MaxReminderAdv))
+			return refuse(ProblemTooLong, item, int(MaxReminderAdv/(24*time.Hour)))
 		}
 		if slices.Contains(leads, d) {
-			return refuse(messages.ReminderDuplicate(item))
+			return refuse(ProblemDuplicate, item, 0)
 		}
 		leads = append(leads, d)
 	}

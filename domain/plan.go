@@ -1,13 +1,6 @@
-package scheduler
+package domain
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"time"
-
-	"hearth/store"
-)
+import "time"
 
 // completionGrace is the most a closed group's channel stays open after its
 // last session begins. A group completes when its next session would have
@@ -32,7 +25,7 @@ type plan struct {
 // sessions from its lock: the actual one, else its start, else its first
 // session after now (which is when it will lock), or plannedLock when that
 // is an earlier session already planned and not yet carried out.
-func planFor(g store.Group, now, plannedLock time.Time) (plan, error) {
+func planFor(g Group, now, plannedLock time.Time) (plan, error) {
 	var p plan
 	if g.Schedule != "" {
 		var err error
@@ -46,13 +39,13 @@ func planFor(g store.Group, now, plannedLock time.Time) (plan, error) {
 			return p, err
 		}
 	}
-	if g.Kind != store.KindClosed || g.State == store.StateArchived {
+	if g.Kind != KindClosed || g.State == StateArchived {
 		return p, nil
 	}
 	switch {
-	case g.State == store.StateLocked && !g.CountFrom.IsZero():
+	case g.State == StateLocked && !g.CountFrom.IsZero():
 		p.from = g.CountFrom // the schedule changed after the start
-	case g.State == store.StateLocked:
+	case g.State == StateLocked:
 		p.from = g.LockedAt
 	case !g.StartAt.IsZero():
 		p.from, p.lockAt = g.StartAt, g.StartAt
@@ -99,19 +92,31 @@ func (p plan) sessionAfter(t time.Time) time.Time {
 	return next
 }
 
-// NextSession is g's first session strictly after `after` that will be
-// held: none for archived groups, none before a closed group's start and
-// none after its last session.
-func (s *Scheduler) NextSession(g store.Group, after time.Time) (time.Time, bool) {
-	if g.State == store.StateArchived {
-		return time.Time{}, false
+// NextSession is g's first session strictly after now that will be held:
+// none for archived groups, none before a closed group's start and none
+// after its last session.
+func (g Group) NextSession(now time.Time) (time.Time, bool) {
+	if t := g.UpcomingSessions(now, 1); len(t) > 0 {
+		return t[0], true
 	}
-	p, err := planFor(g, s.clock.Now(), time.Time{})
+	return time.Time{}, false
+}
+
+// UpcomingSessions returns up to n of g's sessions after now that will be
+// held, for replies that show the next sessions.
+func (g Group) UpcomingSessions(now time.Time, n int) []time.Time {
+	if g.State == StateArchived || g.Schedule == "" {
+		return nil
+	}
+	p, err := planFor(g, now, g.LockAt)
 	if err != nil {
-		return time.Time{}, false
+		return nil
 	}
-	next := p.sessionAfter(after)
-	return next, !next.IsZero()
+	var out []time.Time
+	for t := p.sessionAfter(now); !t.IsZero() && len(out) < n; t = p.sessionAfter(t) {
+		out = append(out, t)
+	}
+	return out
 }
 
 // sessionGrace is how long after a session begins it still counts as under
@@ -122,7 +127,7 @@ const sessionGrace = 3 * time.Hour
 // sessions from: the start of a session under way (begun within the last
 // three hours), so that pressing start at the first session counts it, or
 // else now.
-func (s *Scheduler) StartedAt(g store.Group, now time.Time) time.Time {
+func (g Group) StartedAt(now time.Time) time.Time {
 	if g.Schedule == "" {
 		return now
 	}
@@ -140,10 +145,10 @@ func (s *Scheduler) StartedAt(g store.Group, now time.Time) time.Time {
 	return now
 }
 
-// SessionsHeld is how many of a started closed group's sessions have begun
-// by now, counting those held under earlier schedules; /group schedule
-// records it so that a new schedule goes on with the count.
-func (s *Scheduler) SessionsHeld(g store.Group, now time.Time) int {
+// SessionsHeldBy is how many of a started closed group's sessions have begun
+// by now, counting those held under earlier schedules; a schedule change
+// records it so that the new schedule goes on with the count.
+func (g Group) SessionsHeldBy(now time.Time) int {
 	p, err := planFor(g, now, time.Time{})
 	if err != nil || p.from.IsZero() || p.sched.IsZero() {
 		return g.SessionsHeld
@@ -156,70 +161,48 @@ func (s *Scheduler) SessionsHeld(g store.Group, now time.Time) int {
 	}
 }
 
-// UpcomingSessions returns up to n of g's sessions after `after` that will
-// be held, for replies that show the next sessions.
-func (s *Scheduler) UpcomingSessions(g store.Group, after time.Time, n int) []time.Time {
-	if g.State == store.StateArchived {
-		return nil
-	}
-	p, err := planFor(g, s.clock.Now(), time.Time{})
-	if err != nil {
-		return nil
-	}
-	var out []time.Time
-	for t := p.sessionAfter(after); !t.IsZero() && len(out) < n; t = p.sessionAfter(t) {
-		out = append(out, t)
-	}
-	return out
+// Plan is what a group's row implies at a moment: its pending jobs, and
+// when it is planned to lock. Stores write it in the same transaction as
+// the change to the group, so no crash can leave one without the other.
+type Plan struct {
+	Jobs   []Job
+	LockAt time.Time // zero: no automatic lock
 }
 
-// Reschedule (re)computes a group's pending jobs from its row, after it was
-// created, its schedule changed, it started or it was archived, and wakes the
-// loop. Archived (or deleted) groups get none.
+// PlanJobs works out g's pending jobs at now, given the jobs it had
+// (existing). Archived groups get none.
 //
 // A reminder whose time has already passed when it is first planned is not
 // sent late: it never was due. One that was already pending for the same
-// session is kept, even if its time has passed, so that rescheduling never
-// loses a reminder the loop has not fired yet; the firings table makes sure
-// that keeping it cannot send it twice.
-func (s *Scheduler) Reschedule(ctx context.Context, groupID int64) error {
-	defer s.wake()
-	g, err := s.st.Group(ctx, groupID)
-	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
-		return s.st.DeleteJobs(ctx, groupID)
-	}
-	if err != nil {
-		return fmt.Errorf("reschedule group %d: %w", groupID, err)
-	}
-	existing, err := s.st.Jobs(ctx, groupID)
-	if err != nil {
-		return fmt.Errorf("reschedule group %d: %w", groupID, err)
+// session is kept, even if its time has passed, so that re-planning never
+// loses a reminder the scheduler has not fired yet; the firings table makes
+// sure that keeping it cannot send it twice. Likewise a lock already due
+// but not yet carried out stays where it was.
+func PlanJobs(g Group, existing []Job, now time.Time) (Plan, error) {
+	if g.State == StateArchived {
+		return Plan{}, nil
 	}
 	var plannedLock time.Time
 	for _, old := range existing {
-		if old.Kind == store.JobLock {
+		if old.Kind == JobLock {
 			plannedLock = old.SessionAt
 		}
 	}
-	now := s.clock.Now()
 	p, err := planFor(g, now, plannedLock)
 	if err != nil {
-		if delErr := s.st.DeleteJobs(ctx, groupID); delErr != nil {
-			return delErr
-		}
-		return fmt.Errorf("reschedule group %d: stored schedule: %w", groupID, err)
+		return Plan{}, err
 	}
-	var jobs []store.Job
+	out := Plan{LockAt: p.lockAt}
 	if !p.lockAt.IsZero() {
-		jobs = append(jobs, store.Job{Kind: store.JobLock, SessionAt: p.lockAt, DueAt: p.lockAt})
+		out.Jobs = append(out.Jobs, Job{Kind: JobLock, SessionAt: p.lockAt, DueAt: p.lockAt})
 	}
 	if !p.completeAt.IsZero() {
-		jobs = append(jobs, store.Job{Kind: store.JobComplete, SessionAt: p.completeAt, DueAt: p.completeAt})
+		out.Jobs = append(out.Jobs, Job{Kind: JobComplete, SessionAt: p.completeAt, DueAt: p.completeAt})
 	}
 	for _, lead := range p.leads {
 		session := p.sessionAfter(now.Add(lead - time.Nanosecond)) // first one whose reminder is still ahead
 		for _, old := range existing {
-			if old.Kind == store.JobReminder && old.Lead == lead && old.SessionAt.After(now) &&
+			if old.Kind == JobReminder && old.Lead == lead && old.SessionAt.After(now) &&
 				(session.IsZero() || old.SessionAt.Before(session)) && p.sessionAfter(old.SessionAt.Add(-time.Nanosecond)).Equal(old.SessionAt) {
 				session = old.SessionAt
 			}
@@ -227,11 +210,31 @@ func (s *Scheduler) Reschedule(ctx context.Context, groupID int64) error {
 		if session.IsZero() {
 			continue
 		}
-		jobs = append(jobs, store.Job{Kind: store.JobReminder, SessionAt: session, Lead: lead,
+		out.Jobs = append(out.Jobs, Job{Kind: JobReminder, SessionAt: session, Lead: lead,
 			DueAt: session.Add(-lead), UntilAt: p.last})
 	}
-	if err := s.st.ReplaceJobs(ctx, groupID, jobs); err != nil {
-		return fmt.Errorf("reschedule group %d: %w", groupID, err)
+	return out, nil
+}
+
+// NextReminder is the session a reminder job with lead time lead moves on
+// to after reminding of `after` (or, after downtime, of the first session
+// not yet begun at now), and when it is then due; zero when there is none.
+func NextReminder(g Group, j Job, now time.Time) (session, due time.Time, err error) {
+	sched, err := ParseSchedule(g.Schedule)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
 	}
-	return nil
+	loc, err := LoadTimezone(g.Timezone)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	after := j.SessionAt
+	if now.After(after) {
+		after = now
+	}
+	session = sched.Next(after, loc)
+	if !j.UntilAt.IsZero() && session.After(j.UntilAt) {
+		return time.Time{}, time.Time{}, nil
+	}
+	return session, session.Add(-j.Lead), nil
 }

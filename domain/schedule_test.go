@@ -1,4 +1,4 @@
-package scheduler
+package domain
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ func TestParseSchedule(t *testing.T) {
 	tests := []struct {
 		name, spec string
 		ok         bool
-		says       string // part of the refusal
+		says       Problem // what the refusal says was wrong
 	}{
 		{"weekly", "0 18 * * MON", true, ""},
 		{"every minute", "* * * * *", true, ""},
@@ -25,26 +25,26 @@ func TestParseSchedule(t *testing.T) {
 		{"midnight", "@midnight", true, ""},
 		{"leap day", "0 12 29 2 *", true, ""},
 		{"spaces around", "  0 18 * * MON  ", true, ""},
-		{"empty", "", false, "give a schedule"},
-		{"blank", "   ", false, "give a schedule"},
-		{"every", "@every 1h", false, "@every"},
-		{"every upper", "@EVERY 1h", false, "@every"},
-		{"TZ prefix that panics cron", "TZ=UTC", false, "timezone"},
-		{"TZ prefix", "TZ=Europe/Madrid 0 18 * * *", false, "timezone"},
-		{"CRON_TZ prefix", "CRON_TZ=Europe/Madrid 0 18 * * *", false, "timezone"},
-		{"lower-case prefix", "cron_tz=UTC 0 18 * * *", false, "timezone"},
-		{"bare CRON_TZ", "CRON_TZ=", false, "timezone"},
-		{"six fields", "0 0 18 * * MON", false, "five fields"},
-		{"three fields", "0 18 *", false, "five fields"},
-		{"hour out of range", "0 24 * * *", false, "couldn't read"},
-		{"minute out of range", "60 1 * * *", false, "couldn't read"},
-		{"day 7", "0 18 * * 7", false, "couldn't read"},
-		{"unknown descriptor", "@fortnightly", false, "couldn't read"},
-		{"never happens", "0 0 30 2 *", false, "never happens"},
-		{"never happens either", "0 0 31 4,6,9,11 *", false, "never happens"},
-		{"zero step", "*/0 * * * *", false, "couldn't read"},
-		{"garbage", "hello there", false, "couldn't read"},
-		{"too long", strings.Repeat("1,", 80) + "1 * * * *", false, "too long"},
+		{"empty", "", false, ProblemRequired},
+		{"blank", "   ", false, ProblemRequired},
+		{"every", "@every 1h", false, ProblemEvery},
+		{"every upper", "@EVERY 1h", false, ProblemEvery},
+		{"TZ prefix that panics cron", "TZ=UTC", false, ProblemTZPrefix},
+		{"TZ prefix", "TZ=Europe/Madrid 0 18 * * *", false, ProblemTZPrefix},
+		{"CRON_TZ prefix", "CRON_TZ=Europe/Madrid 0 18 * * *", false, ProblemTZPrefix},
+		{"lower-case prefix", "cron_tz=UTC 0 18 * * *", false, ProblemTZPrefix},
+		{"bare CRON_TZ", "CRON_TZ=", false, ProblemTZPrefix},
+		{"six fields", "0 0 18 * * MON", false, ProblemInvalid},
+		{"three fields", "0 18 *", false, ProblemInvalid},
+		{"hour out of range", "0 24 * * *", false, ProblemInvalid},
+		{"minute out of range", "60 1 * * *", false, ProblemInvalid},
+		{"day 7", "0 18 * * 7", false, ProblemInvalid},
+		{"unknown descriptor", "@fortnightly", false, ProblemInvalid},
+		{"never happens", "0 0 30 2 *", false, ProblemNever},
+		{"never happens either", "0 0 31 4,6,9,11 *", false, ProblemNever},
+		{"zero step", "*/0 * * * *", false, ProblemInvalid},
+		{"garbage", "hello there", false, ProblemInvalid},
+		{"too long", strings.Repeat("1,", 80) + "1 * * * *", false, ProblemTooLong},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,11 +58,12 @@ func TestParseSchedule(t *testing.T) {
 			if err == nil {
 				t.Fatal("accepted")
 			}
-			if !errors.Is(err, ErrInvalidSchedule) {
-				t.Errorf("error %v is not ErrInvalidSchedule", err)
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "schedule" {
+				t.Fatalf("error %v is not an InputError about the schedule", err)
 			}
-			if !strings.Contains(err.Error(), tt.says) {
-				t.Errorf("message %q does not say %q", err, tt.says)
+			if ie.Problem != tt.says {
+				t.Errorf("refusal %+v does not say %q", ie, tt.says)
 			}
 		})
 	}
@@ -108,7 +109,7 @@ func FuzzParseSchedule(f *testing.F) {
 func TestParseReminders(t *testing.T) {
 	tests := []struct {
 		in   string
-		want string // canonical form, or part of the refusal
+		want string // canonical form, or the Problem of the refusal
 		ok   bool
 	}{
 		{"24h,30m", "24h,30m", true},
@@ -120,17 +121,17 @@ func TestParseReminders(t *testing.T) {
 		{"7d", "168h", true},
 		{"90M", "1h30m", true},
 		{"-30m", "negative", false},
-		{"30m,30m", "twice", false},
-		{"1h,60m", "twice", false},
-		{"30s", "couldn't read", false},
-		{"30ms", "couldn't read", false},
-		{"30", "couldn't read", false},
-		{"1.5h", "couldn't read", false},
-		{"half an hour", "couldn't read", false},
-		{"30m,", "couldn't read", false},
-		{"8d", "at most 7 days", false},
-		{"99999d99999d", "at most 7 days", false},
-		{"1m,2m,3m,4m,5m,6m", "at most 5", false},
+		{"30m,30m", "duplicate", false},
+		{"1h,60m", "duplicate", false},
+		{"30s", "invalid", false},
+		{"30ms", "invalid", false},
+		{"30", "invalid", false},
+		{"1.5h", "invalid", false},
+		{"half an hour", "invalid", false},
+		{"30m,", "invalid", false},
+		{"8d", "too_long", false},
+		{"99999d99999d", "too_long", false},
+		{"1m,2m,3m,4m,5m,6m", "too_many", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -147,8 +148,9 @@ func TestParseReminders(t *testing.T) {
 			if err == nil {
 				t.Fatalf("accepted as %v", leads)
 			}
-			if !errors.Is(err, ErrInvalidReminders) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("refusal %q (%v) does not say %q", err, errors.Is(err, ErrInvalidReminders), tt.want)
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "reminder" || string(ie.Problem) != tt.want {
+				t.Errorf("refusal %v does not say %q", err, tt.want)
 			}
 		})
 	}
@@ -167,11 +169,16 @@ func TestNextSessions(t *testing.T) {
 		}
 	}
 	for _, tz := range []string{"", "Local", "Mars/Olympus", "../etc/passwd"} {
-		if _, err := NextSessions("@daily", tz, after, 3); !errors.Is(err, ErrInvalidTimezone) {
-			t.Errorf("time zone %q: got %v, want ErrInvalidTimezone", tz, err)
+		if _, err := NextSessions("@daily", tz, after, 3); !isInput(err, "timezone") {
+			t.Errorf("time zone %q: got %v, want a refusal of the time zone", tz, err)
 		}
 	}
-	if _, err := NextSessions("TZ=UTC", "UTC", after, 3); !errors.Is(err, ErrInvalidSchedule) {
-		t.Errorf("got %v, want ErrInvalidSchedule", err)
+	if _, err := NextSessions("TZ=UTC", "UTC", after, 3); !isInput(err, "schedule") {
+		t.Errorf("got %v, want a refusal of the schedule", err)
 	}
+}
+
+func isInput(err error, field string) bool {
+	var ie *InputError
+	return errors.As(err, &ie) && ie.Field == field
 }

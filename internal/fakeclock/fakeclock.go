@@ -1,50 +1,29 @@
-package scheduler
+// Package fakeclock is a clock for tests: it moves only when told to, and
+// fires the timers that come due as it moves.
+package fakeclock
 
 import (
 	"sort"
 	"sync"
 	"time"
+
+	"hearth/domain"
 )
 
-// Clock is where the scheduler gets the time, so tests move time instead of
-// sleeping.
-type Clock interface {
-	Now() time.Time
-	NewTimer(d time.Duration) Timer
-}
-
-// Timer fires once on C after its duration, unless stopped.
-type Timer interface {
-	C() <-chan time.Time
-	Stop() bool
-}
-
-// RealClock is the wall clock.
-type RealClock struct{}
-
-func (RealClock) Now() time.Time { return time.Now() }
-
-func (RealClock) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
-
-type realTimer struct{ t *time.Timer }
-
-func (r realTimer) C() <-chan time.Time { return r.t.C }
-func (r realTimer) Stop() bool          { return r.t.Stop() }
-
-// FakeClock is a Clock that moves only when told to. Safe for concurrent use.
-type FakeClock struct {
+// Clock is a domain.Clock that moves only when told to. Safe for concurrent use.
+type Clock struct {
 	mu      sync.Mutex
 	now     time.Time
 	timers  []*fakeTimer
 	changed chan struct{} // closed and replaced whenever the set of timers changes
 }
 
-// NewFakeClock returns a fake clock reading t.
-func NewFakeClock(t time.Time) *FakeClock {
-	return &FakeClock{now: t, changed: make(chan struct{})}
+// New returns a fake clock reading t.
+func New(t time.Time) *Clock {
+	return &Clock{now: t, changed: make(chan struct{})}
 }
 
-func (c *FakeClock) Now() time.Time {
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
@@ -52,7 +31,7 @@ func (c *FakeClock) Now() time.Time {
 
 // NewTimer returns a timer that fires when the clock is advanced to or past
 // now+d; one with d <= 0 fires at once.
-func (c *FakeClock) NewTimer(d time.Duration) Timer {
+func (c *Clock) NewTimer(d time.Duration) domain.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &fakeTimer{clock: c, at: c.now.Add(d), c: make(chan time.Time, 1)}
@@ -67,7 +46,7 @@ func (c *FakeClock) NewTimer(d time.Duration) Timer {
 
 // Advance moves the clock forward by d, firing the timers that come due, in
 // order.
-func (c *FakeClock) Advance(d time.Duration) {
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
@@ -85,14 +64,14 @@ func (c *FakeClock) Advance(d time.Duration) {
 }
 
 // Set moves the clock to t (forward only), firing timers as Advance does.
-func (c *FakeClock) Set(t time.Time) {
+func (c *Clock) Set(t time.Time) {
 	if d := t.Sub(c.Now()); d > 0 {
 		c.Advance(d)
 	}
 }
 
 // Timers is how many timers are waiting.
-func (c *FakeClock) Timers() int {
+func (c *Clock) Timers() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)
@@ -101,7 +80,7 @@ func (c *FakeClock) Timers() int {
 // WaitTimers blocks until at least n timers are waiting, or timeout of real
 // time passes; it reports whether they were. Tests use it to know that a
 // goroutine has gone back to sleep.
-func (c *FakeClock) WaitTimers(n int, timeout time.Duration) bool {
+func (c *Clock) WaitTimers(n int, timeout time.Duration) bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
 	for {
@@ -119,13 +98,13 @@ func (c *FakeClock) WaitTimers(n int, timeout time.Duration) bool {
 	}
 }
 
-func (c *FakeClock) notifyLocked() {
+func (c *Clock) notifyLocked() {
 	close(c.changed)
 	c.changed = make(chan struct{})
 }
 
 type fakeTimer struct {
-	clock *FakeClock
+	clock *Clock
 	at    time.Time
 	c     chan time.Time
 }

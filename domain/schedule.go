@@ -3,10 +3,9 @@
 // closed groups at their start and completes them after their last session.
 // Every job is a database row with its next fire time, so a restart loses
 // nothing and repeats nothing.
-package scheduler
+package domain
 
 import (
-	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -14,25 +13,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"hearth/messages"
 )
-
-// Invalid input is reported as an *InputError wrapping one of these; its
-// Error() is a kind sentence fit to show the person who typed the input.
-var (
-	ErrInvalidSchedule  = errors.New("scheduler: invalid schedule")
-	ErrInvalidReminders = errors.New("scheduler: invalid reminder times")
-	ErrInvalidTimezone  = errors.New("scheduler: invalid time zone")
-)
-
-// InputError is a refusal of user input, worded for the user.
-type InputError struct {
-	Kind    error // ErrInvalidSchedule, ErrInvalidReminders or ErrInvalidTimezone
-	Message string
-}
-
-func (e *InputError) Error() string { return e.Message }
-func (e *InputError) Unwrap() error { return e.Kind }
 
 // maxSpecLen bounds what we hand to the cron parser; real specs are short.
 const maxSpecLen = 120
@@ -66,33 +47,36 @@ var specParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // time zone is its own option. No input panics.
 func ParseSchedule(spec string) (sched Schedule, err error) {
 	spec = strings.TrimSpace(spec)
-	refuse := func(msg string) (Schedule, error) {
-		return Schedule{}, &InputError{Kind: ErrInvalidSchedule, Message: msg}
+	refuse := func(p Problem) (Schedule, error) {
+		return Schedule{}, &InputError{Field: "schedule", Problem: p, Input: spec}
+	}
+	unreadable := func(reason string) (Schedule, error) {
+		return Schedule{}, &InputError{Field: "schedule", Problem: ProblemInvalid, Input: spec, Reason: reason}
 	}
 	upper := strings.ToUpper(spec)
 	switch {
 	case spec == "":
-		return refuse(messages.ScheduleEmpty)
+		return refuse(ProblemRequired)
 	case len(spec) > maxSpecLen:
-		return refuse(messages.ScheduleTooLong)
+		return refuse(ProblemTooLong)
 	case strings.HasPrefix(upper, "TZ=") || strings.HasPrefix(upper, "CRON_TZ="):
-		return refuse(messages.ScheduleTZPrefix)
+		return refuse(ProblemTZPrefix)
 	case strings.HasPrefix(strings.ToLower(spec), "@every"):
-		return refuse(messages.ScheduleEvery)
+		return refuse(ProblemEvery)
 	}
 	defer func() {
 		// The cron parser panics on some malformed input; no input may crash us.
 		if r := recover(); r != nil {
-			sched, err = refuse(messages.ScheduleUnreadable(spec, "it is malformed"))
+			sched, err = unreadable("it is malformed")
 		}
 	}()
 	parsed, perr := specParser.Parse(spec)
 	if perr != nil {
-		return refuse(messages.ScheduleUnreadable(spec, perr.Error()))
+		return unreadable(perr.Error())
 	}
 	ss, ok := parsed.(*cron.SpecSchedule)
 	if !ok {
-		return refuse(messages.ScheduleEvery)
+		return refuse(ProblemEvery)
 	}
 	sched = Schedule{
 		minute:   ss.Minute &^ starBit,
@@ -104,10 +88,10 @@ func ParseSchedule(spec string) (sched Schedule, err error) {
 		spec:     spec,
 	}
 	if sched.minute == 0 || sched.hour == 0 || sched.dom == 0 || sched.month == 0 || sched.dow == 0 {
-		return refuse(messages.ScheduleUnreadable(spec, "a field is empty"))
+		return unreadable("a field is empty")
 	}
 	if !sched.happens() {
-		return refuse(messages.ScheduleNever(spec))
+		return refuse(ProblemNever)
 	}
 	return sched, nil
 }
@@ -265,7 +249,7 @@ func LoadTimezone(name string) (*time.Location, error) {
 	if l, ok := locations.Load(name); ok {
 		return l.(*time.Location), nil
 	}
-	refusal := &InputError{Kind: ErrInvalidTimezone, Message: messages.TimezoneInvalid(name)}
+	refusal := &InputError{Field: "timezone", Problem: ProblemInvalid, Input: name}
 	if name == "" || name == "Local" || strings.HasPrefix(name, "/") || strings.Contains(name, "..") {
 		return nil, refusal
 	}
