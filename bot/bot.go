@@ -17,6 +17,9 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"hearth/commands"
+	"hearth/domain"
+	"hearth/groups"
+	"hearth/internal/grouplock"
 	"hearth/store"
 )
 
@@ -34,21 +37,18 @@ type Bot struct {
 	store   *store.Store
 	log     *slog.Logger
 	router  *commands.Router
-	locks   *commands.GroupLocks
+	groups  *groups.Service
+	locks   *grouplock.Locks
 	guilds  guildCache
 	pacer   *pacer
-
-	// deferAfter is how long a handler may run before the reply is deferred;
-	// Discord drops callbacks after 3 s.
-	deferAfter time.Duration
 
 	mu        sync.Mutex
 	botUserID string
 	appID     string
 	started   bool
 	closing   bool
-	atStart   []store.Group // live groups before any interaction, for reconciliation
-	ready     chan struct{} // closed after the first READY's set-up
+	atStart   []domain.Group // live groups before any interaction, for reconciliation
+	ready     chan struct{}  // closed after the first READY's set-up
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -74,7 +74,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace, deferAfter: 1500 * time.Millisecond,
+	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace,
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
@@ -82,10 +82,10 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	return b, nil
 }
 
-// SetRouter sets the router that answers interactions and the group locks
-// it shares with reconciliation. Call it before Open.
-func (b *Bot) SetRouter(r *commands.Router, locks *commands.GroupLocks) {
-	b.router, b.locks = r, locks
+// Serve sets the router that answers interactions, and the groups service
+// and group locks that reconciliation shares with it. Call it before Open.
+func (b *Bot) Serve(r *commands.Router, svc *groups.Service, locks *grouplock.Locks) {
+	b.router, b.groups, b.locks = r, svc, locks
 }
 
 // Open connects to the gateway. Commands are registered and overwrites
@@ -131,6 +131,10 @@ func (b *Bot) enter() bool {
 }
 
 func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
+	if r == nil || r.User == nil || r.Application == nil {
+		b.log.Error("READY without a user or application; ignored")
+		return
+	}
 	b.mu.Lock()
 	b.botUserID = r.User.ID
 	b.appID = r.Application.ID

@@ -8,7 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"hearth/commands"
+	"hearth/groups"
 	"hearth/scheduler"
 )
 
@@ -28,7 +28,7 @@ const (
 
 // CreateGroupChannel makes a group's private channel: @everyone denied View
 // Channel; the bot, the moderator role and the facilitator allowed.
-func (b *Bot) CreateGroupChannel(ctx context.Context, spec commands.ChannelSpec) (string, error) {
+func (b *Bot) CreateGroupChannel(ctx context.Context, spec groups.ChannelSpec) (string, error) {
 	data := discordgo.GuildChannelCreateData{
 		Name: spec.Name, Type: discordgo.ChannelTypeGuildText, Topic: spec.Topic, ParentID: spec.CategoryID,
 		PermissionOverwrites: groupOverwrites(spec, b.userID()),
@@ -44,7 +44,7 @@ func (b *Bot) CreateGroupChannel(ctx context.Context, spec commands.ChannelSpec)
 	return ch.ID, nil
 }
 
-func groupOverwrites(spec commands.ChannelSpec, botID string) []*discordgo.PermissionOverwrite {
+func groupOverwrites(spec groups.ChannelSpec, botID string) []*discordgo.PermissionOverwrite {
 	ow := []*discordgo.PermissionOverwrite{
 		{ID: spec.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: permView},
 		{ID: botID, Type: discordgo.PermissionOverwriteTypeMember, Allow: memberAllow},

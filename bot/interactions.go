@@ -2,12 +2,12 @@ package bot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"hearth/commands"
-	"hearth/messages"
 )
 
 // handlerTimeout bounds one handler, well inside the 15 minutes an
@@ -17,126 +17,201 @@ const handlerTimeout = 2 * time.Minute
 // noMentions keeps every reply from pinging anyone, even when it names people.
 var noMentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 
+// onInteraction decodes an interaction from the gateway and has the router
+// answer it through a gatewayResponder. Deferral is the router's
+// middleware; this only carries the answer.
 func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
-	if !b.enter() {
+	if ic == nil || ic.Interaction == nil || !b.enter() {
 		return
 	}
 	defer b.wg.Done()
 	in, ok := toInteraction(ic.Interaction)
 	if !ok {
-		// Hearth sends no buttons or modals; answer anything else kindly.
-		b.respond(ic.Interaction, commands.Reply(messages.UnknownCmd), false)
-		return
+		return // a ping, or a kind Hearth does not know
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, handlerTimeout)
 	defer cancel()
-	if in.GuildID != "" {
-		in.Permissions = b.serverPermissions(ctx, in)
+	w := &gatewayResponder{b: b, i: ic.Interaction}
+	if err := b.router.Serve(ctx, in, w); err != nil {
+		b.log.Error("reply failed", "route", in.Route(), "err", err)
 	}
-	done := make(chan commands.Response, 1)
-	go func() { done <- b.router.Serve(ctx, in) }()
+}
 
-	timer := time.NewTimer(b.deferAfter)
-	defer timer.Stop()
-	select {
-	case resp := <-done:
-		b.respond(ic.Interaction, resp, in.Type == commands.TypeAutocomplete)
-		return
-	case <-timer.C:
+// gatewayResponder answers one interaction with Discord's REST callbacks:
+// the interaction callback, or, once deferred, an edit of the original.
+type gatewayResponder struct {
+	b        *Bot
+	i        *discordgo.Interaction
+	mu       sync.Mutex
+	deferred bool
+}
+
+func (w *gatewayResponder) Defer(ctx context.Context, in *commands.Interaction) error {
+	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
+	if in.Type == commands.TypeComponent {
+		typ = discordgo.InteractionResponseDeferredMessageUpdate
 	}
-	if in.Type == commands.TypeAutocomplete {
-		// Autocomplete cannot be deferred; a late answer would be refused.
-		b.log.Warn("autocomplete too slow; not answered", "route", in.Route())
-		return
-	}
-	err := b.session.InteractionRespond(ic.Interaction, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	w.mu.Lock()
+	w.deferred = true
+	w.mu.Unlock()
+	return w.b.session.InteractionRespond(w.i, &discordgo.InteractionResponse{
+		Type: typ, Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
 	}, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Error("deferring reply failed", "route", in.Route(), "err", err)
-	}
-	resp := <-done
-	content := resp.Content
-	_, err = b.session.InteractionResponseEdit(ic.Interaction, &discordgo.WebhookEdit{
-		Content: &content, AllowedMentions: noMentions,
-	}, discordgo.WithContext(context.WithoutCancel(ctx)))
-	if err != nil {
-		b.log.Error("sending deferred reply failed", "route", in.Route(), "err", err)
-	}
 }
 
-// serverPermissions is the caller's server-wide permissions. Moderator checks
-// use them, not the interaction's, which include the overwrites of the
-// channel the command was typed in (where a temporary-channel bot may have
-// given Manage Channels). Roles not known from the gateway yet are read
-// over REST; if they still cannot be known, the answer is no permissions,
-// so that only the moderator role counts: it fails closed.
-func (b *Bot) serverPermissions(ctx context.Context, in *commands.Interaction) int64 {
-	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
-		return perms
+func (w *gatewayResponder) Respond(ctx context.Context, in *commands.Interaction, resp commands.Response) error {
+	w.mu.Lock()
+	deferred := w.deferred
+	w.mu.Unlock()
+	if deferred {
+		content := resp.Content
+		components := buttons(resp.Buttons)
+		_, err := w.b.session.InteractionResponseEdit(w.i, &discordgo.WebhookEdit{
+			Content: &content, Components: &components, AllowedMentions: noMentions,
+		}, discordgo.WithContext(context.WithoutCancel(ctx)))
+		return err
 	}
-	roles, err := b.session.GuildRoles(in.GuildID, discordgo.WithContext(ctx))
-	if err != nil {
-		b.log.Warn("reading the server's roles failed; treating the caller as having no permissions", "err", err)
-		return 0
-	}
-	b.guilds.setRoles(in.GuildID, roles)
-	perms, _ := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs)
-	return perms
+	return w.b.session.InteractionRespond(w.i, callback(in, resp), discordgo.WithContext(ctx))
 }
 
-// respond sends resp as the interaction's one callback.
-func (b *Bot) respond(i *discordgo.Interaction, resp commands.Response, autocomplete bool) {
-	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Content: resp.Content, Flags: discordgo.MessageFlagsEphemeral,
-			AllowedMentions: noMentions}}
-	if autocomplete {
+// callback is the interaction response that carries resp.
+func callback(in *commands.Interaction, resp commands.Response) *discordgo.InteractionResponse {
+	switch {
+	case in.Type == commands.TypeAutocomplete:
 		choices := make([]*discordgo.ApplicationCommandOptionChoice, 0, len(resp.Choices))
 		for _, c := range resp.Choices {
 			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: c.Name, Value: c.Value})
 		}
-		r = &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: choices}}
+	case resp.Modal != nil:
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(resp.Modal)}
 	}
-	if err := b.session.InteractionRespond(i, r); err != nil {
-		b.log.Error("reply failed", "interaction", i.ID, "err", err)
+	typ := discordgo.InteractionResponseChannelMessageWithSource
+	if resp.Update && in.Type == commands.TypeComponent {
+		typ = discordgo.InteractionResponseUpdateMessage
 	}
+	return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
+		Content: resp.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions,
+		Components: buttons(resp.Buttons)}}
 }
 
-// toInteraction turns a command or autocomplete interaction into what the
-// commands package reads; other kinds report false.
+// buttons lays out buttons in rows of five, Discord's limit.
+func buttons(bs []commands.Button) []discordgo.MessageComponent {
+	rows := []discordgo.MessageComponent{}
+	for len(bs) > 0 {
+		n := min(len(bs), 5)
+		row := discordgo.ActionsRow{}
+		for _, b := range bs[:n] {
+			row.Components = append(row.Components, discordgo.Button{CustomID: b.CustomID, Label: b.Label,
+				Style: discordgo.ButtonStyle(b.Style)})
+		}
+		rows = append(rows, row)
+		bs = bs[n:]
+	}
+	return rows
+}
+
+func modal(m *commands.Modal) *discordgo.InteractionResponseData {
+	d := &discordgo.InteractionResponseData{CustomID: m.CustomID, Title: m.Title}
+	for _, in := range m.Inputs {
+		style := discordgo.TextInputShort
+		if in.Paragraph {
+			style = discordgo.TextInputParagraph
+		}
+		d.Components = append(d.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.TextInput{CustomID: in.CustomID, Label: in.Label, Style: style, Required: in.Required,
+				MaxLength: in.MaxLength, Value: in.Value}}})
+	}
+	return d
+}
+
+// ServerPermissions is the caller's server-wide permissions. Moderator
+// checks use them, not the interaction's, which include the overwrites of
+// the channel the command was typed in (where a temporary-channel bot may
+// have given Manage Channels). Roles not known from the gateway yet are
+// read over REST; if they still cannot be known, the answer is no
+// permissions, so that only the moderator role counts: it fails closed.
+func (b *Bot) ServerPermissions(ctx context.Context, in *commands.Interaction) (int64, error) {
+	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
+		return perms, nil
+	}
+	roles, err := b.session.GuildRoles(in.GuildID, discordgo.WithContext(ctx))
+	if err != nil {
+		b.log.Warn("reading the server's roles failed; treating the caller as having no permissions", "err", err)
+		return 0, nil
+	}
+	b.guilds.setRoles(in.GuildID, roles)
+	perms, _ := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs)
+	return perms, nil
+}
+
+// toInteraction turns a command, autocomplete, button or modal interaction
+// into what the commands package reads; other kinds report false.
 func toInteraction(i *discordgo.Interaction) (*commands.Interaction, bool) {
-	in := &commands.Interaction{GuildID: i.GuildID, ChannelID: i.ChannelID, Options: commands.Options{}}
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		in.Type = commands.TypeCommand
-	case discordgo.InteractionApplicationCommandAutocomplete:
-		in.Type = commands.TypeAutocomplete
-	default:
-		return nil, false
+	in := &commands.Interaction{GuildID: i.GuildID, ChannelID: i.ChannelID, Options: commands.Options{},
+		Locale: string(i.Locale)}
+	if i.GuildLocale != nil {
+		in.GuildLocale = string(*i.GuildLocale)
 	}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
 		in.UserID = i.Member.User.ID
-		in.Permissions = i.Member.Permissions
 		in.RoleIDs = i.Member.Roles
 	case i.User != nil:
 		in.UserID = i.User.ID
 	}
-	data := i.ApplicationCommandData()
-	in.Command = data.Name
-	opts := data.Options
-	if len(opts) == 1 && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
-		opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
-		in.Subcommand = opts[0].Name
-		opts = opts[0].Options
-	}
-	for _, o := range opts {
-		in.Options[o.Name] = o.Value
-		if o.Focused {
-			in.Focused = o.Name
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		in.Type = commands.TypeCommand
+		if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+			in.Type = commands.TypeAutocomplete
 		}
+		data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		if !ok {
+			return nil, false
+		}
+		in.Command = data.Name
+		opts := data.Options
+		if len(opts) == 1 && opts[0] != nil && (opts[0].Type == discordgo.ApplicationCommandOptionSubCommand ||
+			opts[0].Type == discordgo.ApplicationCommandOptionSubCommandGroup) {
+			in.Subcommand = opts[0].Name
+			opts = opts[0].Options
+		}
+		for _, o := range opts {
+			if o == nil {
+				continue
+			}
+			in.Options[o.Name] = o.Value
+			if o.Focused {
+				in.Focused = o.Name
+			}
+		}
+	case discordgo.InteractionMessageComponent:
+		data, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		if !ok {
+			return nil, false
+		}
+		in.Type, in.CustomID = commands.TypeComponent, data.CustomID
+	case discordgo.InteractionModalSubmit:
+		data, ok := i.Data.(discordgo.ModalSubmitInteractionData)
+		if !ok {
+			return nil, false
+		}
+		in.Type, in.CustomID, in.Fields = commands.TypeModal, data.CustomID, map[string]string{}
+		for _, row := range data.Components {
+			r, ok := row.(*discordgo.ActionsRow)
+			if !ok {
+				continue
+			}
+			for _, c := range r.Components {
+				if t, ok := c.(*discordgo.TextInput); ok {
+					in.Fields[t.CustomID] = t.Value
+				}
+			}
+		}
+	default:
+		return nil, false
 	}
 	return in, true
 }

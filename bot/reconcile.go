@@ -7,8 +7,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	"hearth/commands"
-	"hearth/store"
+	"hearth/domain"
 )
 
 // Reconcile makes the channel of every group that was live at start-up match
@@ -67,8 +66,8 @@ func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*di
 // listed before.
 func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[string]*discordgo.Channel) error {
 	defer b.locks.Lock(groupID)()
-	g, err := b.store.Group(ctx, groupID)
-	if errors.Is(err, store.ErrNoGroup) || (err == nil && g.State == store.StateArchived) {
+	g, err := b.domain.Group(ctx, groupID)
+	if errors.Is(err, domain.ErrNoGroup) || (err == nil && g.State == domain.StateArchived) {
 		return nil // deleted or archived since start-up
 	}
 	if err != nil {
@@ -124,16 +123,9 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[st
 
 // remakeChannel makes g's channel anew: it was never made (a crash
 // mid-create) or was deleted by hand.
-func (b *Bot) remakeChannel(ctx context.Context, g store.Group) (*discordgo.Channel, error) {
-	settings, err := b.store.Settings(ctx, g.GuildID)
+func (b *Bot) remakeChannel(ctx context.Context, g domain.Group) (*discordgo.Channel, error) {
+	id, err := b.groups.RemakeChannel(ctx, g)
 	if err != nil {
-		return nil, err
-	}
-	id, err := b.CreateGroupChannel(ctx, commands.GroupChannelSpec(g, settings))
-	if err != nil {
-		return nil, err
-	}
-	if err := b.store.SetGroupChannel(ctx, g.ID, id); err != nil {
 		return nil, err
 	}
 	b.log.Warn("group channel was missing; made a new one", "group", g.ID, "channel", id)
@@ -142,11 +134,11 @@ func (b *Bot) remakeChannel(ctx context.Context, g store.Group) (*discordgo.Chan
 
 // restoreMember puts back a member's overwrite. Someone who has left the
 // server can have none: their membership ends.
-func (b *Bot) restoreMember(ctx context.Context, g store.Group, channelID, userID string) error {
+func (b *Bot) restoreMember(ctx context.Context, g domain.Group, channelID, userID string) error {
 	err := b.AllowMember(ctx, channelID, userID)
 	if isUnknownUser(err) {
 		b.log.Info("a member has left the server; ending their membership", "group", g.ID)
-		if _, err := b.store.Leave(ctx, g.ID, userID); err != nil && !errors.Is(err, store.ErrNotMember) {
+		if _, err := b.store.Leave(ctx, g.ID, userID); err != nil && !errors.Is(err, domain.ErrNotMember) {
 			return err
 		}
 		return b.store.DropGrant(ctx, g.ID, userID)

@@ -1,24 +1,19 @@
-// Package commands defines Hearth's slash commands and decides what each
-// interaction does: it validates input, calls the store for the rules that
-// must hold atomically, asks Discord for the channel changes through a small
-// interface, and returns the reply.
 package commands
 
 import (
 	"context"
-	"log/slog"
-	"runtime/debug"
+	"fmt"
 	"strings"
-
-	"hearth/messages"
 )
 
-// Type tells a command invocation from an autocomplete request.
+// Type is the kind of interaction.
 type Type int
 
 const (
-	TypeCommand Type = iota
-	TypeAutocomplete
+	TypeCommand      Type = iota // a slash command
+	TypeAutocomplete             // an option being typed
+	TypeComponent                // a button pressed
+	TypeModal                    // a modal submitted
 )
 
 // Interaction is what a handler needs to know of a Discord interaction.
@@ -27,17 +22,27 @@ type Interaction struct {
 	GuildID     string // empty in DMs
 	ChannelID   string
 	UserID      string
-	Permissions int64    // the member's permissions in the channel, as Discord computed them
+	Locale      string   // the person's Discord locale, such as es-ES
+	GuildLocale string   // the server's preferred locale
 	RoleIDs     []string // the member's roles
 	Command     string   // "group"
 	Subcommand  string   // "create", or empty for top-level commands
 	Options     Options
-	Focused     string // the option being typed, for autocomplete
+	Focused     string            // the option being typed, for autocomplete
+	CustomID    string            // buttons and modals: "prefix:arguments"
+	Fields      map[string]string // modals: each text input's value by its custom id
+
+	deferReply func(context.Context) error // set by Serve
 }
 
-// Route names the handler for i: "join", or "group create".
+// Route names the handler for i: "join", "group create", or for buttons
+// and modals the part of the custom id before the first colon.
 func (i *Interaction) Route() string {
-	if i.Subcommand == "" {
+	switch {
+	case i.Type == TypeComponent || i.Type == TypeModal:
+		prefix, _, _ := strings.Cut(i.CustomID, ":")
+		return prefix
+	case i.Subcommand == "":
 		return i.Command
 	}
 	return i.Command + " " + i.Subcommand
@@ -49,42 +54,126 @@ type Choice struct {
 	Value string
 }
 
-// Response is the reply to an interaction. Replies are always ephemeral and
-// mention nobody; autocomplete answers with Choices.
+// ButtonStyle is a button's colour, as Discord numbers them.
+type ButtonStyle int
+
+const (
+	ButtonPrimary   ButtonStyle = 1
+	ButtonSecondary ButtonStyle = 2
+	ButtonDanger    ButtonStyle = 4
+)
+
+// Button is a button under a reply; pressing it is an interaction routed
+// by its custom id.
+type Button struct {
+	CustomID string
+	Label    string
+	Style    ButtonStyle
+}
+
+// TextInput is one field of a modal.
+type TextInput struct {
+	CustomID  string
+	Label     string
+	Paragraph bool
+	Required  bool
+	MaxLength int
+	Value     string
+}
+
+// Modal is a form Discord shows the person; submitting it is an
+// interaction routed by its custom id.
+type Modal struct {
+	CustomID string
+	Title    string
+	Inputs   []TextInput
+}
+
+// Response is the answer to an interaction. Replies are always ephemeral
+// and mention nobody; autocomplete answers with Choices; a Modal opens a
+// form; Update edits the message whose button was pressed instead of
+// replying anew.
 type Response struct {
 	Content string
+	Buttons []Button
 	Choices []Choice
+	Modal   *Modal
+	Update  bool
+	// None means no answer at all: autocomplete that came too late.
+	None bool
 }
 
 // Reply is a Response with only text.
 func Reply(content string) Response { return Response{Content: content} }
 
-// Handler answers an interaction.
-type Handler func(ctx context.Context, in *Interaction) Response
+// Responder sends the answer to one interaction over its transport: the
+// gateway's REST callbacks, or an HTTP response.
+type Responder interface {
+	// Defer acknowledges the interaction now, within the deadline; the
+	// Respond that follows edits the acknowledgement.
+	Defer(ctx context.Context, in *Interaction) error
+	// Respond sends the answer.
+	Respond(ctx context.Context, in *Interaction, resp Response) error
+}
+
+// Handler answers an interaction. An error it returns is turned into words
+// by middleware: an input error tells the person what to fix, anything
+// else is logged and apologised for.
+type Handler func(ctx context.Context, in *Interaction) (Response, error)
 
 // Middleware wraps a Handler with a concern shared by many.
 type Middleware func(next Handler) Handler
 
-// Router maps a route ("join", "group create") to its handler.
+// Router maps each route to its handler.
 type Router struct {
-	routes     map[string]Handler
-	complete   map[string]Handler // autocomplete, by route
+	tables     map[Type]map[string]Handler
 	middleware []Middleware
+	fallback   Handler
 }
 
-// NewRouter returns an empty router; mw wrap every handler, outermost first.
-func NewRouter(mw ...Middleware) *Router {
-	return &Router{routes: map[string]Handler{}, complete: map[string]Handler{}, middleware: mw}
+// NewRouter returns an empty router; mw wrap every handler, outermost
+// first. fallback answers routes nobody handles (it gets the same
+// middleware).
+func NewRouter(fallback Handler, mw ...Middleware) *Router {
+	r := &Router{tables: map[Type]map[string]Handler{}, middleware: mw}
+	r.fallback = r.wrap(fallback, nil)
+	return r
 }
 
-// Handle registers h for route, wrapped in mw (innermost, after the router's own).
+// Handle registers h for the slash command route ("join", "group create"),
+// wrapped in mw (innermost, after the router's own).
 func (r *Router) Handle(route string, h Handler, mw ...Middleware) {
-	r.routes[route] = r.wrap(h, mw)
+	r.add(TypeCommand, route, h, mw)
 }
 
 // HandleAutocomplete registers h for the autocomplete requests of route.
 func (r *Router) HandleAutocomplete(route string, h Handler, mw ...Middleware) {
-	r.complete[route] = r.wrap(h, mw)
+	r.add(TypeAutocomplete, route, h, mw)
+}
+
+// HandleComponent registers h for buttons whose custom id starts with
+// prefix and a colon (or is prefix).
+func (r *Router) HandleComponent(prefix string, h Handler, mw ...Middleware) {
+	r.add(TypeComponent, prefix, h, mw)
+}
+
+// HandleModal registers h for modals whose custom id starts with prefix
+// and a colon (or is prefix).
+func (r *Router) HandleModal(prefix string, h Handler, mw ...Middleware) {
+	r.add(TypeModal, prefix, h, mw)
+}
+
+// add registers a route; registering one twice is a programming error.
+func (r *Router) add(t Type, route string, h Handler, mw []Middleware) {
+	table := r.tables[t]
+	if table == nil {
+		table = map[string]Handler{}
+		r.tables[t] = table
+	}
+	if _, dup := table[route]; dup {
+		panic(fmt.Sprintf("commands: route %q (type %d) registered twice", route, t))
+	}
+	table[route] = r.wrap(h, mw)
 }
 
 func (r *Router) wrap(h Handler, mw []Middleware) Handler {
@@ -97,70 +186,26 @@ func (r *Router) wrap(h Handler, mw []Middleware) Handler {
 	return h
 }
 
-// Serve answers in with the handler of its route.
-func (r *Router) Serve(ctx context.Context, in *Interaction) Response {
-	if in.Type == TypeAutocomplete {
-		if h, ok := r.complete[in.Route()]; ok {
-			return h(ctx, in)
-		}
-		return Response{}
+// Handler returns the handler of in's route, with its middleware, or the
+// fallback.
+func (r *Router) Handler(in *Interaction) Handler {
+	if h, ok := r.tables[in.Type][in.Route()]; ok {
+		return h
 	}
-	if h, ok := r.routes[in.Route()]; ok {
-		return h(ctx, in)
-	}
-	return Reply(messages.UnknownCmd)
+	return r.fallback
 }
 
-// Recover turns a panic in a handler into a logged error and an apology.
-func Recover(log *slog.Logger) Middleware {
-	return func(next Handler) Handler {
-		return func(ctx context.Context, in *Interaction) (resp Response) {
-			defer func() {
-				if p := recover(); p != nil {
-					log.Error("handler panicked", "route", in.Route(), "panic", p, "stack", string(debug.Stack()))
-					resp = Reply(messages.Apology)
-				}
-			}()
-			return next(ctx, in)
-		}
+// Serve answers in through w: it runs the route's handler (middleware
+// included) and sends what it returns. A handler that runs late is
+// deferred by the Deadline middleware, through w, without knowing it.
+func (r *Router) Serve(ctx context.Context, in *Interaction, w Responder) error {
+	in.deferReply = func(ctx context.Context) error { return w.Defer(ctx, in) }
+	resp, err := r.Handler(in)(ctx, in)
+	if err != nil {
+		return err // middleware words every error; this is a router without it
 	}
-}
-
-// GuildOnly refuses commands used outside a server.
-func GuildOnly(next Handler) Handler {
-	return func(ctx context.Context, in *Interaction) Response {
-		if in.GuildID == "" {
-			if in.Type == TypeAutocomplete {
-				return Response{}
-			}
-			return Reply(messages.NotInServer)
-		}
-		return next(ctx, in)
+	if resp.None {
+		return nil
 	}
+	return w.Respond(ctx, in, resp)
 }
-
-// Options are the values of a command's options by name.
-type Options map[string]any
-
-// String returns a string option, trimmed, or "".
-func (o Options) String(name string) string {
-	s, _ := o[name].(string)
-	return strings.TrimSpace(s)
-}
-
-// Int returns an integer option and whether it was given. Discord sends
-// integers as JSON numbers, which decode as float64.
-func (o Options) Int(name string) (int64, bool) {
-	switch v := o[name].(type) {
-	case float64:
-		return int64(v), true
-	case int64:
-		return v, true
-	case int:
-		return int64(v), true
-	}
-	return 0, false
-}
-
-// Has reports whether an option was given.
-func (o Options) Has(name string) bool { _, ok := o[name]; return ok }

@@ -68,3 +68,9 @@ type FiringRecord struct {
 	JobChanged bool   // the job changed since it was read; nothing was recorded for it
 }
 
+// ArchiveUndo is what it takes to put an archived group back as it was
+// when the change to its channel fails: its state and its pending jobs.
+type ArchiveUndo struct {
+	State State
+	Jobs  []Job
+}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
 )
 
 // Limits on reminder lead times. Five cover "a day before, an hour before,

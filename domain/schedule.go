@@ -12,7 +12,6 @@ import (
 	_ "time/tzdata" // time zones work even on hosts without a zoneinfo database
 
 	"github.com/robfig/cron/v3"
-
 )
 
 // maxSpecLen bounds what we hand to the cron parser; real specs are short.

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"hearth/domain"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // and record).
 func BenchmarkFireAndSend(b *testing.B) {
 	h := newHarness(b, madrid("2026-03-02 12:00"))
-	g := h.group(store.Group{Schedule: "* * * * *", Reminders: "0m"}, "u1", "u2")
+	g := h.group(domain.Group{Schedule: "* * * * *", Reminders: "0m"}, "u1", "u2")
 	ctx := context.Background()
 	q := newWorkQueue(nil)
 	for b.Loop() {

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"hearth/domain"
 	"hearth/messages"
-	"hearth/store"
 )
 
 // How a reminder is sent once, also across crashes:
@@ -59,8 +59,8 @@ const (
 )
 
 // fireReminder handles one due reminder job, as fireReminders does a batch.
-func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j store.Job, now time.Time) error {
-	return s.fireReminders(ctx, q, []store.Job{j}, now)
+func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j domain.Job, now time.Time) error {
+	return s.fireReminders(ctx, q, []domain.Job{j}, now)
 }
 
 // fireReminders handles a batch of due reminder jobs, in the order given
@@ -70,7 +70,7 @@ func (s *Scheduler) fireReminder(ctx context.Context, q *workQueue, j store.Job,
 // advance is recorded in one transaction, so a second full of reminders
 // costs one commit, not one each. The sends are then handed to the workers
 // in the same order.
-func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []store.Job, now time.Time) error {
+func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []domain.Job, now time.Time) error {
 	if len(jobs) == 0 {
 		return nil
 	}
@@ -86,20 +86,13 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []stor
 	if err != nil {
 		return err
 	}
-	intents := make([]store.FiringIntent, 0, len(jobs))
+	intents := make([]domain.FiringIntent, 0, len(jobs))
 	skips := make([]string, 0, len(jobs))
 	for _, j := range jobs {
 		g, ok := groups[j.GroupID]
-		if ok && g.State == store.StateArchived && now.Sub(g.ArchivedAt) < archiveSettles {
-			// An archive still changing the channel may yet be undone: look
-			// again shortly. Archive and its undo both reschedule the group.
-			if err := s.st.RetryJob(ctx, j.ID, now.Add(time.Minute)); err != nil {
-				return err
-			}
-			continue
-		}
-		if !ok || g.State == store.StateArchived {
-			if err := s.st.DeleteJobs(ctx, j.GroupID); err != nil {
+		if !ok || g.State == domain.StateArchived {
+			// Archiving drops a group's jobs; this one was read before.
+			if err := s.st.FinishJob(ctx, j.ID); err != nil {
 				return err
 			}
 			continue
@@ -130,32 +123,21 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []stor
 	return nil
 }
 
-// archiveSettles is how long after an archive its group's jobs are kept, in
-// case a failed channel change undoes it.
-const archiveSettles = time.Hour
-
 // reminderIntent works out what to record for the due reminder job j of
 // group g: the firing, and the session the job moves on to. skip says why
 // the reminder is not to be sent, if it is not.
-func (s *Scheduler) reminderIntent(g store.Group, members []string, j store.Job, now time.Time) (store.FiringIntent, string) {
+func (s *Scheduler) reminderIntent(g domain.Group, members []string, j domain.Job, now time.Time) (domain.FiringIntent, string) {
 	// The next session to remind of: sessions that have begun already are
 	// past reminding, so after downtime the job skips straight over them.
-	in := store.FiringIntent{Job: j}
-	sched, serr := ParseSchedule(g.Schedule)
-	loc, lerr := LoadTimezone(g.Timezone)
-	if serr == nil && lerr == nil {
-		in.NextSession = sched.Next(maxTime(j.SessionAt, now), loc)
-		if !j.UntilAt.IsZero() && in.NextSession.After(j.UntilAt) {
-			in.NextSession = time.Time{}
-		}
-		in.NextDue = in.NextSession.Add(-j.Lead)
-	} else {
+	in := domain.FiringIntent{Job: j}
+	var err error
+	if in.NextSession, in.NextDue, err = domain.NextReminder(g, j, now); err != nil {
 		s.log.Error("scheduler: stored schedule does not parse; dropping its reminder", "group", g.ID,
 			"schedule", g.Schedule, "timezone", g.Timezone)
 	}
 
-	f := store.Firing{GroupID: g.ID, Kind: store.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
-		State: store.FiringSending, CreatedAt: now}
+	f := domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
+		State: domain.FiringSending, CreatedAt: now}
 	skip := ""
 	switch {
 	case tooLate(j.SessionAt, j.Lead, now):
@@ -168,7 +150,7 @@ func (s *Scheduler) reminderIntent(g store.Group, members []string, j store.Job,
 		f.Mentions = members
 	}
 	if skip != "" {
-		f.State, f.DoneAt, f.Mentions = store.FiringSkipped, now, nil
+		f.State, f.DoneAt, f.Mentions = domain.FiringSkipped, now, nil
 	}
 	in.Firing = f
 	return in, skip
@@ -176,16 +158,16 @@ func (s *Scheduler) reminderIntent(g store.Group, members []string, j store.Job,
 
 // resumeFiring handles a reminder whose send is due again: a retry after a
 // failure, or one a previous run left in flight.
-func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f store.Firing, now time.Time) error {
+func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Firing, now time.Time) error {
 	switch {
 	case tooLate(f.SessionAt, f.Lead, now):
 		s.log.Warn("scheduler: reminder not sent: its session has begun", "group", f.GroupID,
 			"session", f.SessionAt, "lead", f.Lead, "parts_sent", f.PartsSent)
-		return s.st.FinishFiring(ctx, f.ID, store.FiringSkipped, now)
+		return s.st.FinishFiring(ctx, f.ID, domain.FiringSkipped, now)
 	case !f.AttemptAt.IsZero() && now.Sub(f.AttemptAt) >= nonceWindow:
 		s.log.Warn("scheduler: reminder not re-sent: an earlier attempt may have gone out, too long ago for Discord to drop a repeat",
 			"group", f.GroupID, "session", f.SessionAt, "lead", f.Lead, "attempted", f.AttemptAt)
-		return s.st.FinishFiring(ctx, f.ID, store.FiringAbandoned, now)
+		return s.st.FinishFiring(ctx, f.ID, domain.FiringAbandoned, now)
 	}
 	claimed, err := s.st.ClaimFiring(ctx, f.ID)
 	if err != nil || !claimed {
@@ -202,7 +184,7 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f store.Firi
 type reminderTask struct {
 	id     int64
 	fresh  bool
-	firing store.Firing
+	firing domain.Firing
 	turn   *turn // its place in the order of sends
 }
 
@@ -215,10 +197,10 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	if !task.fresh {
 		var err error
 		if f, err = s.st.Firing(dbctx, task.id); err != nil {
-			s.retry(ctx, store.Firing{ID: task.id}, err, false)
+			s.retry(ctx, domain.Firing{ID: task.id}, err, false)
 			return
 		}
-		if f.State != store.FiringSending {
+		if f.State != domain.FiringSending {
 			return
 		}
 	}
@@ -227,8 +209,8 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	task.turn.wait(ctx)
 	g, err := s.st.Group(dbctx, f.GroupID)
 	switch {
-	case errors.Is(err, store.ErrNoGroup) || (err == nil && (g.State == store.StateArchived || g.ChannelID == "")):
-		s.finish(dbctx, f, store.FiringSkipped)
+	case errors.Is(err, domain.ErrNoGroup) || (err == nil && (g.State == domain.StateArchived || g.ChannelID == "")):
+		s.finish(dbctx, f, domain.FiringSkipped)
 		return
 	case err != nil:
 		s.retry(ctx, f, err, false)
@@ -239,6 +221,12 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		s.retry(ctx, f, err, false)
 		return
 	}
+	settings, err := s.st.Settings(dbctx, g.GuildID)
+	if err != nil {
+		s.retry(ctx, f, err, false)
+		return
+	}
+	p := messages.ForServer(settings)
 	// Parts come from the members recorded with the intent, so a re-send
 	// splits exactly as the first try did; people who left since are dropped.
 	isMember := make(map[string]bool, len(current))
@@ -272,7 +260,7 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		if uncertain {
 			firstTry = f.AttemptAt
 		}
-		content := messages.Reminder(f.SessionAt, f.Lead, ids)
+		content := p.Reminder(f.SessionAt, f.Lead, ids)
 		// Past the window in which Discord drops a repeated nonce, a retry
 		// could post twice: the send gives up then, and the reminder is
 		// abandoned rather than risk it.
@@ -282,7 +270,7 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		cancel()
 		if errors.Is(err, ErrRefused) && !uncertain {
 			s.log.Warn("scheduler: Discord refused a reminder; not retrying", "group", f.GroupID, "err", err)
-			s.finish(dbctx, f, store.FiringSkipped)
+			s.finish(dbctx, f, domain.FiringSkipped)
 			return
 		}
 		if err != nil {
@@ -302,11 +290,11 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 			return
 		}
 	}
-	s.finish(dbctx, f, store.FiringSent)
+	s.finish(dbctx, f, domain.FiringSent)
 }
 
 // retry records a failed send to be tried again after a backoff.
-func (s *Scheduler) retry(ctx context.Context, f store.Firing, err error, outcomeKnown bool) {
+func (s *Scheduler) retry(ctx context.Context, f domain.Firing, err error, outcomeKnown bool) {
 	retry := s.clock.Now().Add(backoff(f.Attempts + 1))
 	if ctx.Err() == nil {
 		s.log.Warn("scheduler: sending a reminder failed; will retry", "group", f.GroupID,
@@ -318,7 +306,7 @@ func (s *Scheduler) retry(ctx context.Context, f store.Firing, err error, outcom
 	s.wake() // the loop may be asleep until later than the retry
 }
 
-func (s *Scheduler) finish(ctx context.Context, f store.Firing, state store.FiringState) {
+func (s *Scheduler) finish(ctx context.Context, f domain.Firing, state domain.FiringState) {
 	if err := s.st.FinishFiring(ctx, f.ID, state, s.clock.Now()); err != nil {
 		s.log.Error("scheduler: could not record a reminder's end", "group", f.GroupID, "err", err)
 		return
@@ -327,9 +315,16 @@ func (s *Scheduler) finish(ctx context.Context, f store.Firing, state store.Firi
 }
 
 // splitMentions splits a reminder's members into messages that each stay
-// within Discord's limits on mentions and length.
+// within Discord's limits on mentions and length. The split is the same in
+// every language (it makes room for the longest wording), so a re-send
+// after the server's language changed splits as the first try did, and
+// each part keeps its nonce.
 func splitMentions(session time.Time, lead time.Duration, ids []string) [][]string {
-	base := len(messages.Reminder(session, lead, nil)) + len("\n")
+	base := 0
+	for _, l := range messages.Langs() {
+		base = max(base, len(messages.For(l).Reminder(session, lead, nil)))
+	}
+	base += len("\n")
 	var parts [][]string
 	var cur []string
 	size := base
@@ -353,15 +348,8 @@ func splitMentions(session time.Time, lead time.Duration, ids []string) [][]stri
 // reminderNonce is the Discord nonce of one message of a reminder: the same
 // for every try of it, different for every other message, at most 25
 // characters (18 hex digits of a hash of the firing's key, a dash, the part).
-func reminderNonce(f store.Firing, part int) string {
+func reminderNonce(f domain.Firing, part int) string {
 	key := fmt.Sprintf("hearth/%d/%s/%d/%d", f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second))
 	sum := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(sum[:9]) + "-" + strconv.FormatInt(int64(part), 36)
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hearth/domain"
+	"hearth/internal/fakeclock"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -16,7 +18,7 @@ import (
 // a repeat of a nonce seen within the last few minutes.
 type fakeDiscord struct {
 	mu       sync.Mutex
-	clock    Clock
+	clock    domain.Clock
 	messages []sentMessage
 	calls    []sentMessage // every SendMessage call, including dropped repeats
 	seen     map[string]time.Time
@@ -32,7 +34,7 @@ type sentMessage struct {
 	At                      time.Time
 }
 
-func newFakeDiscord(clock Clock) *fakeDiscord {
+func newFakeDiscord(clock domain.Clock) *fakeDiscord {
 	return &fakeDiscord{clock: clock, seen: map[string]time.Time{}}
 }
 
@@ -86,12 +88,12 @@ func (d *fakeDiscord) Calls() []sentMessage {
 // fakeCompleter archives in the store as /group archive does.
 type fakeCompleter struct {
 	st    *store.Store
-	clock Clock
+	clock domain.Clock
 	mu    sync.Mutex
 	done  []int64
 }
 
-func (c *fakeCompleter) CompleteGroup(ctx context.Context, groupID int64) error {
+func (c *fakeCompleter) Complete(ctx context.Context, groupID int64) error {
 	if _, err := c.st.Archive(ctx, groupID, c.clock.Now()); err != nil {
 		return err
 	}
@@ -112,7 +114,7 @@ type harness struct {
 	t        testing.TB
 	path     string
 	st       *store.Store
-	clock    *FakeClock
+	clock    *fakeclock.Clock
 	discord  *fakeDiscord
 	complete *fakeCompleter
 	s        *Scheduler
@@ -121,7 +123,7 @@ type harness struct {
 
 func newHarness(t testing.TB, start time.Time) *harness {
 	t.Helper()
-	h := &harness{t: t, path: filepath.Join(t.TempDir(), "hearth.db"), clock: NewFakeClock(start)}
+	h := &harness{t: t, path: filepath.Join(t.TempDir(), "hearth.db"), clock: fakeclock.New(start)}
 	h.discord = newFakeDiscord(h.clock)
 	h.open()
 	return h
@@ -216,7 +218,7 @@ func (h *harness) advanceTo(t time.Time) {
 	h.settle()
 }
 
-func (h *harness) group(g store.Group, members ...string) store.Group {
+func (h *harness) group(g domain.Group, members ...string) domain.Group {
 	h.t.Helper()
 	ctx := context.Background()
 	if g.GuildID == "" {
@@ -226,13 +228,13 @@ func (h *harness) group(g store.Group, members ...string) store.Group {
 		g.Name = fmt.Sprintf("group %d", time.Now().UnixNano())
 	}
 	if g.Kind == "" {
-		g.Kind = store.KindOpen
+		g.Kind = domain.KindOpen
 	}
 	if g.Timezone == "" {
 		g.Timezone = "Europe/Madrid"
 	}
 	g.CreatedAt = h.clock.Now()
-	g, err := h.st.CreateGroup(ctx, g)
+	g, err := h.st.CreateGroup(ctx, g, h.clock.Now())
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -245,13 +247,13 @@ func (h *harness) group(g store.Group, members ...string) store.Group {
 			h.t.Fatal(err)
 		}
 	}
-	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+	if err := h.st.Replan(ctx, g.ID, h.clock.Now()); err != nil {
 		h.t.Fatal(err)
 	}
 	return g
 }
 
-func (h *harness) firings(groupID int64) []store.Firing {
+func (h *harness) firings(groupID int64) []domain.Firing {
 	h.t.Helper()
 	fs, err := h.st.Firings(context.Background(), groupID)
 	if err != nil {

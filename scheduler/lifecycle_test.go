@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hearth/domain"
 	"slices"
 	"sync"
 	"testing"
@@ -15,7 +16,7 @@ import (
 func TestLockAtStart(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
 	start := madrid("2026-03-02 09:00")
-	g := h.group(store.Group{Kind: store.KindClosed, StartAt: start, Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Kind: domain.KindClosed, StartAt: start, Schedule: "0 18 * * MON"}, "u1")
 	h.run()
 	ctx := context.Background()
 	h.advanceTo(start.Add(-time.Minute))
@@ -24,24 +25,24 @@ func TestLockAtStart(t *testing.T) {
 	}
 	h.advanceTo(start)
 	got, _ := h.st.Group(ctx, g.ID)
-	if got.State != store.StateLocked || !got.LockedAt.Equal(start) {
+	if got.State != domain.StateLocked || !got.LockedAt.Equal(start) {
 		t.Fatalf("state %s locked at %s, want locked at %s", got.State, got.LockedAt, start)
 	}
-	if err := h.st.Join(ctx, g.ID, "late", h.clock.Now()); !errors.Is(err, store.ErrLocked) {
+	if err := h.st.Join(ctx, g.ID, "late", h.clock.Now()); !errors.Is(err, domain.ErrLocked) {
 		t.Errorf("join after the start: %v, want ErrLocked", err)
 	}
 }
 
 func TestLockAtFirstSessionWithoutStart(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
-	g := h.group(store.Group{Kind: store.KindClosed, Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Kind: domain.KindClosed, Schedule: "0 18 * * MON"}, "u1")
 	h.run()
 	h.advanceTo(monday.Add(-time.Second))
-	if got, _ := h.st.Group(context.Background(), g.ID); got.State != store.StateActive {
+	if got, _ := h.st.Group(context.Background(), g.ID); got.State != domain.StateActive {
 		t.Fatalf("locked early, at %s", got.LockedAt)
 	}
 	h.advanceTo(monday)
-	if got, _ := h.st.Group(context.Background(), g.ID); got.State != store.StateLocked || !got.LockedAt.Equal(monday) {
+	if got, _ := h.st.Group(context.Background(), g.ID); got.State != domain.StateLocked || !got.LockedAt.Equal(monday) {
 		t.Fatalf("state %s at %s, want locked at the first session", got.State, got.LockedAt)
 	}
 }
@@ -50,7 +51,7 @@ func TestLockAtFirstSessionWithoutStart(t *testing.T) {
 func TestJoinsRacingTheLock(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 08:59"))
 	start := madrid("2026-03-02 09:00")
-	g := h.group(store.Group{Kind: store.KindClosed, StartAt: start})
+	g := h.group(domain.Group{Kind: domain.KindClosed, StartAt: start})
 	h.run()
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -60,7 +61,7 @@ func TestJoinsRacingTheLock(t *testing.T) {
 		wg.Go(func() {
 			id := fmt.Sprintf("u%d", i)
 			err := h.st.Join(ctx, g.ID, id, time.Now())
-			if err != nil && !errors.Is(err, store.ErrLocked) {
+			if err != nil && !errors.Is(err, domain.ErrLocked) {
 				t.Errorf("join: %v", err)
 			}
 			mu.Lock()
@@ -79,7 +80,7 @@ func TestJoinsRacingTheLock(t *testing.T) {
 			t.Errorf("%s: join said %v, membership says %v", id, ok, !ok)
 		}
 	}
-	if got, _ := h.st.Group(ctx, g.ID); got.State != store.StateLocked {
+	if got, _ := h.st.Group(ctx, g.ID); got.State != domain.StateLocked {
 		t.Errorf("state %s", got.State)
 	}
 }
@@ -88,7 +89,7 @@ func TestCompletesAfterSessions(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
 	// Sessions Mon 2, Wed 4, Mon 9 March; the next would be Wed 11, so it
 	// completes a day after the last one: Tue 10 March 18:00.
-	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 3, Schedule: "0 18 * * MON,WED", Reminders: "30m"}, "u1")
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 3, Schedule: "0 18 * * MON,WED", Reminders: "30m"}, "u1")
 	h.run()
 	ctx := context.Background()
 	last := madrid("2026-03-09 18:00")
@@ -96,7 +97,7 @@ func TestCompletesAfterSessions(t *testing.T) {
 		t.Errorf("a session after the last one: %s", next)
 	}
 	h.advanceTo(madrid("2026-03-10 17:59"))
-	if got, _ := h.st.Group(ctx, g.ID); got.State != store.StateLocked || len(h.complete.Done()) != 0 {
+	if got, _ := h.st.Group(ctx, g.ID); got.State != domain.StateLocked || len(h.complete.Done()) != 0 {
 		t.Fatalf("state %s before completion", got.State)
 	}
 	h.advanceTo(madrid("2026-03-10 18:00"))
@@ -116,7 +117,7 @@ func TestCompletionCountsFromStart(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
 	// Daily sessions from a start on the 5th: 5th, 6th; the next (7th 18:00)
 	// comes before 24h after the last, so that is when it completes.
-	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 2, StartAt: madrid("2026-03-05 12:00"),
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 2, StartAt: madrid("2026-03-05 12:00"),
 		Schedule: "0 18 * * *"}, "u1")
 	if next, ok := h.s.NextSession(g, h.clock.Now()); !ok || !next.Equal(madrid("2026-03-05 18:00")) {
 		t.Errorf("next session %s %v, want the first after the start", next, ok)
@@ -139,14 +140,14 @@ func TestCompletionCountsFromStart(t *testing.T) {
 // loop got to it, must not push the lock to the next session.
 func TestRescheduleAtLockTimeKeepsTheLock(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
-	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 2, Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 2, Schedule: "0 18 * * MON"}, "u1")
 	h.clock.Set(monday.Add(time.Second)) // the loop is not running yet
-	if err := h.s.Reschedule(context.Background(), g.ID); err != nil {
+	if err := h.st.Replan(context.Background(), g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	h.run()
 	got, _ := h.st.Group(context.Background(), g.ID)
-	if got.State != store.StateLocked || !got.LockedAt.Equal(monday) {
+	if got.State != domain.StateLocked || !got.LockedAt.Equal(monday) {
 		t.Fatalf("state %s locked at %s, want locked at %s", got.State, got.LockedAt, monday)
 	}
 	h.advanceTo(madrid("2026-03-10 18:00")) // sessions 2 and 9 March; completes a day after the last

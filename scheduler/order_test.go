@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"hearth/domain"
 	"slices"
 	"sync"
 	"testing"
@@ -35,11 +36,11 @@ func TestRemindersDueTogetherAreSentInGroupOrder(t *testing.T) {
 	h.s.send = sender
 	var want []string
 	for range 3 * batch / 2 { // more than one batch
-		g := h.group(store.Group{Schedule: "0 18 * * *", Reminders: "30m"}, "u1")
+		g := h.group(domain.Group{Schedule: "0 18 * * *", Reminders: "30m"}, "u1")
 		want = append(want, g.ChannelID)
 	}
 	// And one due a minute earlier, made last: it goes first.
-	early := h.group(store.Group{Schedule: "59 17 * * *", Reminders: "30m"}, "u1")
+	early := h.group(domain.Group{Schedule: "59 17 * * *", Reminders: "30m"}, "u1")
 	want = append([]string{early.ChannelID}, want...)
 	h.run()
 	h.clock.Set(madrid("2026-03-02 17:29"))

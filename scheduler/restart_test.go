@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"hearth/domain"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 
 func TestRestartNeitherMissesNorRepeats(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * *", Reminders: "24h,30m,0m"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * *", Reminders: "24h,30m,0m"}, "u1")
 	h.run()
 	end := madrid("2026-03-08 12:00")
 	// Restart at, just after and between due times.
@@ -32,7 +33,7 @@ func TestRestartNeitherMissesNorRepeats(t *testing.T) {
 				continue // due before the group existed, or after the test
 			}
 			want++
-			n := seen[reminderNonce(store.Firing{GroupID: g.ID, Kind: store.JobReminder, SessionAt: d, Lead: lead}, 0)]
+			n := seen[reminderNonce(domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: d, Lead: lead}, 0)]
 			if n != 1 {
 				t.Errorf("session %s lead %s: sent %d times", d, lead, n)
 			}
@@ -49,17 +50,17 @@ func TestNoDuplicateAfterCrashMidSend(t *testing.T) {
 		name       string
 		downFor    time.Duration // from the send to the restart; the session is 30m after the send
 		wantCalls  int
-		wantState  store.FiringState
+		wantState  domain.FiringState
 		resentSame bool
 	}{
-		{"restart soon: re-sent with the same nonce, Discord drops it", 20 * time.Second, 2, store.FiringSent, true},
-		{"restart after the session began: skipped", 45 * time.Minute, 1, store.FiringSkipped, false},
-		{"restart too late for Discord to drop a repeat: abandoned", 10 * time.Minute, 1, store.FiringAbandoned, false},
+		{"restart soon: re-sent with the same nonce, Discord drops it", 20 * time.Second, 2, domain.FiringSent, true},
+		{"restart after the session began: skipped", 45 * time.Minute, 1, domain.FiringSkipped, false},
+		{"restart too late for Discord to drop a repeat: abandoned", 10 * time.Minute, 1, domain.FiringAbandoned, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, madrid("2026-03-02 17:00"))
-			g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+			g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
 			hang := make(chan struct{})
 			h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
 			h.run()
@@ -92,7 +93,7 @@ func TestNoDuplicateAfterCrashMidSend(t *testing.T) {
 // surely did not go out, so it is sent after the restart, once.
 func TestCrashBeforeSendIsSentAfterRestart(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
 	ctx := context.Background()
 	jobs, err := h.st.Jobs(ctx, g.ID)
 	if err != nil || len(jobs) != 1 {
@@ -100,8 +101,8 @@ func TestCrashBeforeSendIsSentAfterRestart(t *testing.T) {
 	}
 	h.clock.Set(madrid("2026-03-02 17:30"))
 	j := jobs[0]
-	intent := store.Firing{GroupID: g.ID, Kind: store.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
-		State: store.FiringSending, Mentions: []string{"u1"}, CreatedAt: h.clock.Now()}
+	intent := domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
+		State: domain.FiringSending, Mentions: []string{"u1"}, CreatedAt: h.clock.Now()}
 	next := j.SessionAt.AddDate(0, 0, 7)
 	if _, created, err := h.st.RecordFiring(ctx, j, intent, next, next.Add(-j.Lead)); err != nil || !created {
 		t.Fatalf("record intent: %v %v", created, err)
@@ -118,7 +119,7 @@ func TestCrashBeforeSendIsSentAfterRestart(t *testing.T) {
 }
 
 func TestNonceShape(t *testing.T) {
-	f := store.Firing{GroupID: 1<<62 + 12345, Kind: store.JobReminder, SessionAt: time.Unix(4102444800, 0), Lead: 7 * 24 * time.Hour}
+	f := domain.Firing{GroupID: 1<<62 + 12345, Kind: domain.JobReminder, SessionAt: time.Unix(4102444800, 0), Lead: 7 * 24 * time.Hour}
 	seen := map[string]bool{}
 	for _, part := range []int{0, 1, 35, 36, 46655} {
 		n := reminderNonce(f, part)

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"hearth/domain"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // try past Discord's de-duplication window would post a second message.
 func TestKnownFailureAfterAnUncertainAttemptNeverDuplicates(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
 	hang := make(chan struct{})
 	h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
 	h.run()
@@ -37,7 +38,7 @@ func TestKnownFailureAfterAnUncertainAttemptNeverDuplicates(t *testing.T) {
 func TestArchiveUndoneKeepsTheJobs(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
 	ctx := context.Background()
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
 	h.run()
 	prev, err := h.st.Archive(ctx, g.ID, h.clock.Now())
 	if err != nil {
@@ -58,9 +59,9 @@ func TestArchiveUndoneKeepsTheJobs(t *testing.T) {
 func TestWaitingReminderSeesArchiveAndLeave(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
 	ctx := context.Background()
-	h.group(store.Group{Schedule: "0 18 * * MON"}, "a1")
-	b := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1", "u2")
-	c := h.group(store.Group{Schedule: "0 18 * * MON"}, "v1", "v2")
+	h.group(domain.Group{Schedule: "0 18 * * MON"}, "a1")
+	b := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1", "u2")
+	c := h.group(domain.Group{Schedule: "0 18 * * MON"}, "v1", "v2")
 	hang := make(chan struct{})
 	h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
 	h.run()
@@ -96,24 +97,24 @@ func TestWaitingReminderSeesArchiveAndLeave(t *testing.T) {
 func TestScheduleChangeAfterTheStartKeepsTheCount(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
 	ctx := context.Background()
-	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 4, StartAt: madrid("2026-03-02 12:00"),
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 4, StartAt: madrid("2026-03-02 12:00"),
 		Schedule: "0 18 * * MON"}, "u1")
 	h.run()
 	h.advanceTo(madrid("2026-03-10 12:00")) // held: Monday 2 and Monday 9 March
 	g, _ = h.st.Group(ctx, g.ID)
 	now := h.clock.Now()
-	held := h.s.SessionsHeld(g, now)
+	held := g.SessionsHeldBy(now)
 	if held != 2 {
 		t.Fatalf("SessionsHeld = %d, want 2", held)
 	}
-	if err := h.st.SetScheduleCounting(ctx, g.ID, "0 18 * * *", "Europe/Madrid", "30m", held, now); err != nil {
+	if err := h.st.SetSchedule(ctx, g.ID, "0 18 * * *", "Europe/Madrid", "30m", now); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+	if err := h.st.Replan(ctx, g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	g, _ = h.st.Group(ctx, g.ID)
-	if next := h.s.UpcomingSessions(g, now, 5); len(next) != 2 ||
+	if next := g.UpcomingSessions(now, 5); len(next) != 2 ||
 		!next[0].Equal(madrid("2026-03-10 18:00")) || !next[1].Equal(madrid("2026-03-11 18:00")) {
 		t.Fatalf("sessions left = %v, want 10 and 11 March at 18:00", next)
 	}
@@ -131,14 +132,14 @@ func TestScheduleChangeAfterTheStartKeepsTheCount(t *testing.T) {
 // once instead of retried until the session begins.
 func TestRefusedReminderIsSkippedNotRetried(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
 	h.discord.refuse = true
 	h.run()
 	h.advanceTo(madrid("2026-03-02 17:59"))
 	if n := len(h.discord.Calls()); n != 1 {
 		t.Errorf("%d tries of a refused reminder, want 1", n)
 	}
-	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != store.FiringSkipped {
+	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != domain.FiringSkipped {
 		t.Errorf("firings: %+v", fs)
 	}
 }
@@ -148,7 +149,7 @@ func TestRefusedReminderIsSkippedNotRetried(t *testing.T) {
 func TestStartedDuringASessionCountsIt(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 18:20"))
 	ctx := context.Background()
-	g := h.group(store.Group{Kind: store.KindClosed, Sessions: 4, Schedule: "0 18 * * MON"}, "u1")
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 4, Schedule: "0 18 * * MON"}, "u1")
 	now := h.clock.Now()
 	at := h.s.StartedAt(g, now)
 	if !at.Equal(madrid("2026-03-02 18:00")) {
@@ -157,12 +158,12 @@ func TestStartedDuringASessionCountsIt(t *testing.T) {
 	if got := h.s.StartedAt(g, madrid("2026-03-02 22:00")); !got.Equal(madrid("2026-03-02 22:00")) {
 		t.Fatalf("four hours after a session began, StartedAt = %s, want now", got)
 	}
-	if err := h.st.Lock(ctx, g.ID, at); err != nil {
+	if err := h.st.Lock(ctx, g.ID, at, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	h.run()
 	g, _ = h.st.Group(ctx, g.ID)
-	next := h.s.UpcomingSessions(g, now, 5)
+	next := g.UpcomingSessions(now, 5)
 	if len(next) != 3 || !next[2].Equal(madrid("2026-03-23 18:00")) {
 		t.Fatalf("sessions left = %v, want the next three Mondays", next)
 	}

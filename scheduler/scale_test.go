@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"hearth/domain"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -156,7 +157,7 @@ var scaleZones = []string{"Europe/Madrid", "America/New_York", "Australia/Sydney
 func scaleSpec(i int) (minute, hour, weekday int) { return i % 60, 8 + i%12, i % 7 }
 
 // buildScaleDB writes n open groups, each with a channel, a member and its
-// two reminder jobs as Reschedule plans them at now, in one transaction.
+// two reminder jobs as they are planned at now, in one transaction.
 func buildScaleDB(t *testing.T, path string, n int, now time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -175,28 +176,27 @@ func buildScaleDB(t *testing.T, path string, n int, now time.Time) {
 		t.Fatal(err)
 	}
 	group, _ := tx.Prepare(`INSERT INTO groups (id, guild_id, name, name_key, kind, schedule, timezone, reminders,
-		channel_id, created_at) VALUES (?, ?, ?, ?, 'open', ?, ?, '24h,30m', ?, ?)`)
+		channel_id, created_at, planned_at) VALUES (?, ?, ?, ?, 'open', ?, ?, '24h,30m', ?, ?, ?)`)
 	member, _ := tx.Prepare(`INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`)
 	job, _ := tx.Prepare(`INSERT INTO jobs (group_id, kind, session_at, lead_seconds, due_at) VALUES (?, 'reminder', ?, ?, ?)`)
 	for i := range n {
 		id := int64(i + 1)
 		m, h, d := scaleSpec(i)
-		g := store.Group{ID: id, Kind: store.KindOpen, State: store.StateActive,
+		g := domain.Group{ID: id, Kind: domain.KindOpen, State: domain.StateActive,
 			Schedule: fmt.Sprintf("%d %d * * %d", m, h, d), Timezone: scaleZones[i%3], Reminders: "24h,30m"}
 		name := "g" + strconv.Itoa(i)
-		if _, err := group.Exec(id, "guild"+strconv.Itoa(i/500), name, name, g.Schedule, g.Timezone, "c"+strconv.Itoa(i), now.Unix()); err != nil {
+		if _, err := group.Exec(id, "guild"+strconv.Itoa(i/500), name, name, g.Schedule, g.Timezone, "c"+strconv.Itoa(i), now.Unix(), now.Unix()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := member.Exec(id, "u"+strconv.Itoa(i), now.Unix()); err != nil {
 			t.Fatal(err)
 		}
-		p, err := planFor(g, now, time.Time{})
+		p, err := domain.PlanJobs(g, nil, now) // as a new group is planned
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, lead := range p.leads { // as Reschedule plans a new group
-			session := p.sessionAfter(now.Add(lead - time.Nanosecond))
-			if _, err := job.Exec(id, session.Unix(), int64(lead/time.Second), session.Add(-lead).Unix()); err != nil {
+		for _, j := range p.Jobs {
+			if _, err := job.Exec(id, j.SessionAt.Unix(), int64(j.Lead/time.Second), j.DueAt.Unix()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -298,7 +298,7 @@ func scaleHearth(t *testing.T, path string, n int) scaleResult {
 	for _, probes := range []map[string]time.Time{spread, burst} {
 		for ch, at := range probes {
 			id, _ := strconv.ParseInt(ch[1:], 10, 64)
-			if err := st.ReplaceJobs(ctx, id+1, []store.Job{{Kind: store.JobReminder, SessionAt: at.Add(time.Hour),
+			if err := st.ReplaceJobs(ctx, id+1, []domain.Job{{Kind: domain.JobReminder, SessionAt: at.Add(time.Hour),
 				Lead: time.Hour, DueAt: at}}); err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"hearth/store"
+	"hearth/domain"
 )
 
 // Sender posts a message in a channel. The bot implements it: it limits
@@ -33,10 +33,37 @@ var ErrOutcomeUnknown = errors.New("scheduler: send outcome unknown")
 // skipped and logged.
 var ErrRefused = errors.New("scheduler: send refused")
 
-// Completer archives a group as /group archive does (store and channel).
-// It may return store.ErrArchived when the group is archived already.
+// Completer archives a closed group after its last session, as /group
+// archive does (database and channel): the groups service.
 type Completer interface {
-	CompleteGroup(ctx context.Context, groupID int64) error
+	Complete(ctx context.Context, groupID int64) error
+}
+
+// Store is what the scheduler needs of the database: the jobs and firings,
+// and the groups they are for.
+type Store interface {
+	ReplanUnplanned(ctx context.Context, now time.Time) (int, error)
+	PlanChanged() <-chan struct{}
+	RecoverInFlight(ctx context.Context, now time.Time) (int, error)
+	NextWake(ctx context.Context) (time.Time, bool, error)
+	DueJobs(ctx context.Context, now time.Time, limit int) ([]domain.Job, error)
+	ClaimJob(ctx context.Context, id int64) (bool, error)
+	RetryJob(ctx context.Context, id int64, at time.Time) error
+	FinishJob(ctx context.Context, id int64) error
+	Lock(ctx context.Context, groupID int64, at, now time.Time) error
+	Group(ctx context.Context, id int64) (domain.Group, error)
+	Settings(ctx context.Context, guildID string) (domain.Settings, error)
+	Members(ctx context.Context, groupID int64) ([]string, error)
+	GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]domain.Group, map[int64][]string, error)
+	RecordFirings(ctx context.Context, intents []domain.FiringIntent) ([]domain.FiringRecord, error)
+	DueFirings(ctx context.Context, now time.Time, limit int) ([]domain.Firing, error)
+	Firing(ctx context.Context, id int64) (domain.Firing, error)
+	ClaimFiring(ctx context.Context, id int64) (bool, error)
+	BeginAttempt(ctx context.Context, id int64, at time.Time) (bool, error)
+	PartSent(ctx context.Context, id int64, parts int, allSent bool, at time.Time) error
+	RetryFiring(ctx context.Context, id int64, at time.Time, outcomeKnown bool) error
+	FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error
+	PruneFirings(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Ended reminder records are deleted once their session is this old,
@@ -56,10 +83,10 @@ const (
 
 // Scheduler runs Hearth's timed work: reminders, locks and completions.
 type Scheduler struct {
-	st       *store.Store
+	st       Store
 	send     Sender
 	complete Completer
-	clock    Clock
+	clock    domain.Clock
 	log      *slog.Logger
 	poke     chan struct{}
 
@@ -76,9 +103,9 @@ type Scheduler struct {
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
-func New(st *store.Store, send Sender, complete Completer, clock Clock, log *slog.Logger) *Scheduler {
+func New(st Store, send Sender, complete Completer, clock domain.Clock, log *slog.Logger) *Scheduler {
 	if clock == nil {
-		clock = RealClock{}
+		clock = domain.SystemClock{}
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -96,11 +123,19 @@ func (s *Scheduler) wake() {
 }
 
 // Run is the one loop: it sleeps until the earliest due job (or a wake-up
-// from Reschedule or a worker), fires what is due and sleeps again. It picks
-// up the persisted jobs as they are, so start-up costs one indexed query, and
-// makes due again whatever a previous run left in flight. It returns nil when
-// ctx ends, after its workers have stopped.
+// from a changed plan or a worker), fires what is due and sleeps again. It
+// picks up the persisted jobs as they are, so start-up costs one indexed
+// query, plans any group an older Hearth left unplanned, and makes due
+// again whatever a previous run left in flight. It returns nil when ctx
+// ends, after its workers have stopped.
 func (s *Scheduler) Run(ctx context.Context) error {
+	replanned, err := s.st.ReplanUnplanned(ctx, s.clock.Now())
+	if err != nil {
+		return fmt.Errorf("scheduler: plan unplanned groups: %w", err)
+	}
+	if replanned > 0 {
+		s.log.Info("scheduler: planned groups left unplanned by an earlier version", "count", replanned)
+	}
 	recovered, err := s.st.RecoverInFlight(ctx, s.clock.Now())
 	if err != nil {
 		return fmt.Errorf("scheduler: recover jobs in flight: %w", err)
@@ -131,6 +166,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			timer.Stop()
 			return nil
 		case <-s.poke:
+		case <-s.st.PlanChanged():
 		case <-timer.C():
 		}
 		s.sleeping.Store(false)
@@ -146,9 +182,9 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		if err != nil {
 			return s.dbError(ctx, "read due jobs", err)
 		}
-		var reminders []store.Job
+		var reminders []domain.Job
 		for _, j := range jobs {
-			if j.Kind == store.JobReminder {
+			if j.Kind == domain.JobReminder {
 				reminders = append(reminders, j)
 				continue
 			}
@@ -214,7 +250,7 @@ var oneByOne = false
 var errOneByOne = errors.New("recording reminders one by one")
 
 // retryJob makes a job that failed with err due again after a backoff.
-func (s *Scheduler) retryJob(ctx context.Context, j store.Job, now time.Time, err error) error {
+func (s *Scheduler) retryJob(ctx context.Context, j domain.Job, now time.Time, err error) error {
 	s.log.Error("scheduler: job failed; retrying", "group", j.GroupID, "kind", j.Kind, "err", err)
 	return s.st.RetryJob(ctx, j.ID, now.Add(backoff(j.Attempts+1)))
 }
@@ -228,18 +264,18 @@ func (s *Scheduler) dbError(ctx context.Context, what string, err error) time.Du
 
 // fireJob does one due job. Fast work happens here; slow work (Discord) is
 // claimed in the database and handed to a worker.
-func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j store.Job, now time.Time) error {
+func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now time.Time) error {
 	switch j.Kind {
-	case store.JobLock:
+	case domain.JobLock:
 		return s.lockGroup(ctx, j)
-	case store.JobComplete:
+	case domain.JobComplete:
 		claimed, err := s.st.ClaimJob(ctx, j.ID)
 		if err != nil || !claimed {
 			return err
 		}
 		q.push(func(ctx context.Context) { s.completeGroup(ctx, j) })
 		return nil
-	case store.JobReminder:
+	case domain.JobReminder:
 		return s.fireReminder(ctx, q, j, now)
 	}
 	s.log.Error("scheduler: unknown job kind; dropping it", "group", j.GroupID, "kind", j.Kind)
@@ -250,35 +286,31 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j store.Job, now 
 // planned time, from which its sessions are counted. store.Lock and
 // store.Join are each one transaction, so a join in flight either got in
 // before the lock or is refused.
-func (s *Scheduler) lockGroup(ctx context.Context, j store.Job) error {
-	err := s.st.Lock(ctx, j.GroupID, j.SessionAt)
+func (s *Scheduler) lockGroup(ctx context.Context, j domain.Job) error {
+	err := s.st.Lock(ctx, j.GroupID, j.SessionAt, s.clock.Now())
 	switch {
 	case err == nil:
 		s.log.Info("scheduler: group locked at its start", "group", j.GroupID, "at", j.SessionAt)
-	case errors.Is(err, store.ErrAlreadyLocked), errors.Is(err, store.ErrArchived),
-		errors.Is(err, store.ErrNotClosed), errors.Is(err, store.ErrNoGroup):
+	case errors.Is(err, domain.ErrAlreadyLocked), errors.Is(err, domain.ErrArchived),
+		errors.Is(err, domain.ErrNotClosed), errors.Is(err, domain.ErrNoGroup):
 	default:
 		return err
 	}
 	return s.st.FinishJob(ctx, j.ID)
 }
 
-// completeGroup archives a closed group whose sessions are all held.
-func (s *Scheduler) completeGroup(ctx context.Context, j store.Job) {
+// completeGroup archives a closed group whose sessions are all held. The
+// archive drops the group's jobs, this one included.
+func (s *Scheduler) completeGroup(ctx context.Context, j domain.Job) {
 	dbctx := context.WithoutCancel(ctx)
-	g, err := s.st.Group(dbctx, j.GroupID)
-	if err == nil && g.State != store.StateArchived {
-		err = errors.New("no Completer was given to the scheduler")
-		if s.complete != nil {
-			err = s.complete.CompleteGroup(ctx, j.GroupID)
-		}
-		if err == nil {
-			s.log.Info("scheduler: group completed its sessions and was archived", "group", j.GroupID)
-		}
+	err := errors.New("no Completer was given to the scheduler")
+	if s.complete != nil {
+		err = s.complete.Complete(ctx, j.GroupID)
 	}
-	if err == nil || errors.Is(err, store.ErrArchived) || errors.Is(err, store.ErrNoGroup) {
-		if err := s.st.DeleteJobs(dbctx, j.GroupID); err != nil {
-			s.log.Error("scheduler: could not drop a completed group's jobs", "group", j.GroupID, "err", err)
+	if err == nil || errors.Is(err, domain.ErrNoGroup) {
+		s.log.Info("scheduler: group completed its sessions and was archived", "group", j.GroupID)
+		if err := s.st.FinishJob(dbctx, j.ID); err != nil {
+			s.log.Error("scheduler: could not drop a completed group's job", "group", j.GroupID, "err", err)
 		}
 		return
 	}

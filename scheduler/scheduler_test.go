@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"hearth/domain"
 	"slices"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ var monday = madrid("2026-03-02 18:00")
 
 func TestRemindersAtLeadTimes(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON", Reminders: "24h,30m"}, "u1", "u2", "u3")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: "24h,30m"}, "u1", "u2", "u3")
 	h.run()
 
 	h.advanceTo(madrid("2026-03-01 17:59"))
@@ -68,7 +69,7 @@ func TestRemindersAtLeadTimes(t *testing.T) {
 		t.Errorf("got %d reminders, want %d", len(sessions), want)
 	}
 	for _, f := range h.firings(g.ID) {
-		if f.State != store.FiringSent {
+		if f.State != domain.FiringSent {
 			t.Errorf("firing %+v not sent", f)
 		}
 	}
@@ -76,22 +77,22 @@ func TestRemindersAtLeadTimes(t *testing.T) {
 
 func TestZeroLeadAndNoMembers(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 12:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * *", Reminders: "0m"}, "u1")
-	empty := h.group(store.Group{Schedule: "0 18 * * *", Reminders: "0m"})
+	g := h.group(domain.Group{Schedule: "0 18 * * *", Reminders: "0m"}, "u1")
+	empty := h.group(domain.Group{Schedule: "0 18 * * *", Reminders: "0m"})
 	h.run()
 	h.advanceTo(madrid("2026-03-02 18:00"))
 	msgs := h.discord.Messages()
 	if len(msgs) != 1 || msgs[0].Channel != g.ChannelID || !strings.Contains(msgs[0].Content, "starting") {
 		t.Fatalf("got %+v", msgs)
 	}
-	if fs := h.firings(empty.ID); len(fs) != 1 || fs[0].State != store.FiringSkipped {
+	if fs := h.firings(empty.ID); len(fs) != 1 || fs[0].State != domain.FiringSkipped {
 		t.Errorf("empty group's firing: %+v", fs)
 	}
 }
 
 func TestCatchUpAfterDowntime(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-01 12:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON", Reminders: "24h,30m"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: "24h,30m"}, "u1")
 	// The bot is down from before the 24h reminder until 17:00 on the day:
 	// that reminder is sent late, since its session has not begun.
 	h.clock.Set(madrid("2026-03-02 17:00"))
@@ -115,7 +116,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 	}
 	skipped := 0
 	for _, f := range h.firings(g.ID) {
-		if f.State == store.FiringSkipped {
+		if f.State == domain.FiringSkipped {
 			skipped++
 		}
 	}
@@ -130,7 +131,7 @@ func TestCatchUpAfterDowntime(t *testing.T) {
 
 func TestSendFailureRetriedWithoutDuplicate(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON", Reminders: "30m"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: "30m"}, "u1")
 	h.discord.failNext = 3
 	h.run()
 	h.advanceTo(madrid("2026-03-02 17:30"))
@@ -147,7 +148,7 @@ func TestSendFailureRetriedWithoutDuplicate(t *testing.T) {
 			t.Errorf("a retry used nonce %s, want %s", c.Nonce, msgs[0].Nonce)
 		}
 	}
-	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != store.FiringSent || fs[0].Attempts != 4 {
+	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != domain.FiringSent || fs[0].Attempts != 4 {
 		t.Errorf("firings: %+v", fs)
 	}
 	h.advanceTo(madrid("2026-03-09 18:00"))
@@ -158,11 +159,11 @@ func TestSendFailureRetriedWithoutDuplicate(t *testing.T) {
 
 func TestFailureUntilSessionBegins(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON", Reminders: "30m"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: "30m"}, "u1")
 	h.discord.failNext = 1 << 30
 	h.run()
 	h.advanceTo(madrid("2026-03-02 18:05"))
-	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != store.FiringSkipped {
+	if fs := h.firings(g.ID); len(fs) != 1 || fs[0].State != domain.FiringSkipped {
 		t.Errorf("firings: %+v", fs)
 	}
 }
@@ -173,7 +174,7 @@ func TestSplitsLargeGroups(t *testing.T) {
 	for i := range 250 {
 		members = append(members, fmt.Sprintf("1%018d", i)) // 19-digit snowflakes
 	}
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, members...)
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, members...)
 	h.discord.failNext = 0
 	h.run()
 	h.advanceTo(madrid("2026-03-02 17:30"))
@@ -233,7 +234,7 @@ func TestSplitMentionsLimits(t *testing.T) {
 
 func TestMemberWhoLeftIsNotMentioned(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON"}, "u1", "u2")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1", "u2")
 	h.discord.failNext = 1
 	h.run()
 	h.advanceTo(madrid("2026-03-02 17:30")) // intent recorded with u1, u2; the send fails
@@ -249,18 +250,18 @@ func TestMemberWhoLeftIsNotMentioned(t *testing.T) {
 
 func TestRescheduleNeverRepeats(t *testing.T) {
 	h := newHarness(t, madrid("2026-03-02 17:00"))
-	g := h.group(store.Group{Schedule: "0 18 * * MON", Reminders: "30m,0m"}, "u1")
+	g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: "30m,0m"}, "u1")
 	h.run()
 	h.advanceTo(madrid("2026-03-02 17:45"))
 	ctx := context.Background()
 	// Changing the schedule, or rescheduling twice, sends nothing again.
-	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+	if err := h.st.Replan(ctx, g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.st.SetSchedule(ctx, g.ID, "0 18 * * MON,TUE", "Europe/Madrid", "30m,0m"); err != nil {
+	if err := h.st.SetSchedule(ctx, g.ID, "0 18 * * MON,TUE", "Europe/Madrid", "30m,0m", h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+	if err := h.st.Replan(ctx, g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	h.settle()
@@ -272,7 +273,7 @@ func TestRescheduleNeverRepeats(t *testing.T) {
 	if _, err := h.st.Archive(ctx, g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.s.Reschedule(ctx, g.ID); err != nil {
+	if err := h.st.Replan(ctx, g.ID, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if jobs, _ := h.st.Jobs(ctx, g.ID); len(jobs) != 0 {

@@ -131,20 +131,13 @@ func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]domai
 		WHERE m.user_id = ? AND g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
 }
 
-// Listing is one page of a server's live groups for one user.
-type Listing struct {
-	Groups []domain.Group
-	Mine   map[int64]bool // the listed groups userID is in
-	Total  int            // live groups in the server
-}
-
 // ListGroups returns the first limit live groups of a server by name, which
 // of them userID is in, and how many there are in all: /groups shows one
 // message's worth, so it reads no more than that. The groups carry what
 // /groups shows and what session times need, not their description,
 // facilitator, channel or creation.
-func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (Listing, error) {
-	l := Listing{Mine: map[int64]bool{}}
+func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit int) (domain.Listing, error) {
+	l := domain.Listing{Mine: map[int64]bool{}}
 	// Only what /groups shows and session times need: each column read
 	// costs a cgo call per row.
 	rows, err := s.query(ctx, `SELECT g.id, g.name, g.kind, g.state, g.capacity, g.member_count,
@@ -180,32 +173,22 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	return l, err
 }
 
-// Which groups SearchGroups may return.
-type Filter int
-
-const (
-	AnyGroup      Filter = iota // every live group
-	JoinableGroup               // groups enrolling at now (Group.Enrolling) that userID is not in
-	OwnGroup                    // live groups userID is in
-	Facilitated                 // live groups userID facilitates
-)
-
 // SearchGroups returns the names of up to limit live groups of a server
 // whose name contains typed (ignoring case) and that pass filter for userID
 // at now, in order. It serves autocomplete on every keystroke, so it reads
 // only what the filter needs and stops at limit.
-func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter Filter, limit int, now time.Time) ([]string, error) {
+func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter domain.Filter, limit int, now time.Time) ([]string, error) {
 	cond := ""
 	args := []any{guildID, domain.NameKey(typed)}
 	switch filter {
-	case JoinableGroup:
+	case domain.JoinableGroup:
 		// The SQL narrows; Group.Enrolling decides.
 		cond = ` AND g.state = 'active' AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
 		args = append(args, userID)
-	case OwnGroup:
+	case domain.OwnGroup:
 		cond = ` AND EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)`
 		args = append(args, userID)
-	case Facilitated:
+	case domain.Facilitated:
 		cond = ` AND g.facilitator_id <> '' AND g.facilitator_id = ?`
 		args = append(args, userID)
 	}
@@ -224,7 +207,7 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 			return nil, err
 		}
 		g.LockAt = fromUnix(lockAt)
-		if filter == JoinableGroup && !g.Enrolling(now) {
+		if filter == domain.JoinableGroup && !g.Enrolling(now) {
 			continue
 		}
 		names = append(names, g.Name)

@@ -148,17 +148,11 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at, now time.Time) erro
 	})
 }
 
-// ArchiveUndo is what Unarchive needs to put an archived group back as it was.
-type ArchiveUndo struct {
-	State domain.State
-	Jobs  []domain.Job
-}
-
 // Archive ends a group: its state, and its jobs dropped in the same
 // transaction (an archived group is reminded of nothing). It returns what
 // Unarchive needs to undo it when the channel change fails.
-func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (ArchiveUndo, error) {
-	var undo ArchiveUndo
+func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error) {
+	var undo domain.ArchiveUndo
 	err := s.planTx(ctx, func(tx *sql.Tx) error {
 		err := s.txQueryRow(ctx, tx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&undo.State)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -184,7 +178,7 @@ func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (Archi
 // Unarchive puts an archived group back as Archive found it, jobs included,
 // so that a reminder that fell due meanwhile is still sent. It fails with
 // domain.ErrNameTaken if a new live group has taken the name meanwhile.
-func (s *Store) Unarchive(ctx context.Context, groupID int64, undo ArchiveUndo) error {
+func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo) error {
 	return s.planTx(ctx, func(tx *sql.Tx) error {
 		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
 			undo.State, groupID)

@@ -63,7 +63,7 @@ func TestGroupNamesAreUniqueIgnoringCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreate(t, s, domain.Group{Name: "GRIEF CIRCLE"})
-	if err := s.Unarchive(ctx, g.ID, ArchiveUndo{State: domain.StateActive}); !errors.Is(err, domain.ErrNameTaken) {
+	if err := s.Unarchive(ctx, g.ID, domain.ArchiveUndo{State: domain.StateActive}); !errors.Is(err, domain.ErrNameTaken) {
 		t.Fatalf("unarchive over a taken name: got %v, want domain.ErrNameTaken", err)
 	}
 	got, err := s.GroupByName(ctx, "g1", "grief circle")
@@ -224,7 +224,7 @@ func TestListAndSearchGroups(t *testing.T) {
 	if all, _ := s.ListGroups(ctx, "g1", "u", 40); all.Total != 5 || len(all.Groups) != 5 {
 		t.Fatalf("a listing with room for all = %d of %d", len(all.Groups), all.Total)
 	}
-	search := func(typed string, f Filter, limit int) string {
+	search := func(typed string, f domain.Filter, limit int) string {
 		names, err := s.SearchGroups(ctx, "g1", "u", typed, f, limit, time.Now())
 		if err != nil {
 			t.Fatal(err)
@@ -233,23 +233,23 @@ func TestListAndSearchGroups(t *testing.T) {
 	}
 	cases := []struct {
 		name, typed string
-		filter      Filter
+		filter      domain.Filter
 		limit       int
 		want        string
 	}{
-		{"any part, any case", "RIEF", AnyGroup, 25, "Grief Circle,Grief Cohort"},
-		{"empty matches all", "", AnyGroup, 25, "Anxiety,Grief Circle,Grief Cohort,Parents,Sobriety"},
-		{"limit", "", AnyGroup, 2, "Anxiety,Grief Circle"},
-		{"joinable: not mine, not started", "", JoinableGroup, 25, "Anxiety,Parents"},
-		{"own", "", OwnGroup, 25, "Grief Circle,Sobriety"},
-		{"facilitated (as fac)", "", Facilitated, 25, ""},
+		{"any part, any case", "RIEF", domain.AnyGroup, 25, "Grief Circle,Grief Cohort"},
+		{"empty matches all", "", domain.AnyGroup, 25, "Anxiety,Grief Circle,Grief Cohort,Parents,Sobriety"},
+		{"limit", "", domain.AnyGroup, 2, "Anxiety,Grief Circle"},
+		{"joinable: not mine, not started", "", domain.JoinableGroup, 25, "Anxiety,Parents"},
+		{"own", "", domain.OwnGroup, 25, "Grief Circle,Sobriety"},
+		{"facilitated (as fac)", "", domain.Facilitated, 25, ""},
 	}
 	for _, c := range cases {
 		if got := search(c.typed, c.filter, c.limit); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
-	if names, _ := s.SearchGroups(ctx, "g1", "fac", "", Facilitated, 25, time.Now()); len(names) != 1 || names[0] != "Grief Cohort" {
+	if names, _ := s.SearchGroups(ctx, "g1", "fac", "", domain.Facilitated, 25, time.Now()); len(names) != 1 || names[0] != "Grief Cohort" {
 		t.Errorf("facilitated by fac = %v", names)
 	}
 }

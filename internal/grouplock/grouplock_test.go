@@ -1,4 +1,4 @@
-package commands
+package grouplock
 
 import (
 	"runtime"
@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-func TestGroupLocksSerialiseOneGroup(t *testing.T) {
-	var locks GroupLocks
+func TestLocksSerialiseOneGroup(t *testing.T) {
+	var locks Locks
 	var wg sync.WaitGroup
 	counters := make([]int, 3) // each guarded only by its group's lock
 	for i := range 300 {

@@ -1,11 +1,11 @@
-package commands
+package grouplock
 
 import "sync"
 
-// GroupLocks serialises the work on one group that spans the database and
+// Locks serialises the work on one group that spans the database and
 // Discord (join, leave, archive, start-up reconciliation), so that two of
 // them never interleave and leave the channel disagreeing with the database.
-type GroupLocks struct {
+type Locks struct {
 	mu    sync.Mutex
 	locks map[int64]*groupLock
 }
@@ -16,7 +16,7 @@ type groupLock struct {
 }
 
 // Lock takes group id's lock and returns its release.
-func (l *GroupLocks) Lock(id int64) (unlock func()) {
+func (l *Locks) Lock(id int64) (unlock func()) {
 	l.mu.Lock()
 	if l.locks == nil {
 		l.locks = map[int64]*groupLock{}

@@ -1,0 +1,324 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"hearth/domain"
+	"hearth/internal/grouplock"
+	"hearth/messages"
+)
+
+// ErrDiscord means Discord refused a change, which was then undone: nothing
+// changed.
+var ErrDiscord = errors.New("discord refused the change")
+
+// Channels is the few Discord calls a group's life needs. The bot
+// implements it, retrying transient failures, so an error here means the
+// change did not happen and the caller must undo its own.
+type Channels interface {
+	CreateGroupChannel(ctx context.Context, spec ChannelSpec) (channelID string, err error)
+	AllowMember(ctx context.Context, channelID, userID string) error
+	RemoveMember(ctx context.Context, channelID, userID string) error
+	// ArchiveChannel makes the channel read-only for memberIDs, or deletes it.
+	ArchiveChannel(ctx context.Context, channelID string, memberIDs []string, deleteChannel bool) error
+	// SetRoleAccess allows a role the member bits on a channel, or removes
+	// its overwrite.
+	SetRoleAccess(ctx context.Context, channelID, roleID string, allow bool) error
+	// SendMessage posts in a channel, pinging exactly mentionIDs; nonce, when
+	// set, lets Discord drop a repeat.
+	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
+}
+
+// Store is what a group's life needs of the database.
+type Store interface {
+	Settings(ctx context.Context, guildID string) (domain.Settings, error)
+	Group(ctx context.Context, id int64) (domain.Group, error)
+	Groups(ctx context.Context, guildID string) ([]domain.Group, error)
+	ArchivedGroups(ctx context.Context, guildID string) ([]domain.Group, error)
+	CreateGroup(ctx context.Context, g domain.Group, now time.Time) (domain.Group, error)
+	SetGroupChannel(ctx context.Context, groupID int64, channelID string) error
+	DeleteGroup(ctx context.Context, groupID int64) error
+	Join(ctx context.Context, groupID int64, userID string, now time.Time) error
+	Leave(ctx context.Context, groupID int64, userID string) (joinedAt time.Time, err error)
+	Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error
+	DropGrant(ctx context.Context, groupID int64, userID string) error
+	Members(ctx context.Context, groupID int64) ([]string, error)
+	Lock(ctx context.Context, groupID int64, at, now time.Time) error
+	SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error
+	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
+	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo) error
+}
+
+// Service carries out the changes in a group's life.
+type Service struct {
+	Store           Store
+	Discord         Channels
+	Locks           *grouplock.Locks
+	Clock           domain.Clock
+	Log             *slog.Logger
+	DeleteOnArchive bool // groups.on_archive = "delete"
+}
+
+// undoTimeout bounds an undo: it runs even when the request was cancelled,
+// but must not hold the group's lock for long; start-up reconciliation
+// finishes what it could not.
+const undoTimeout = 30 * time.Second
+
+func undoContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+}
+
+// Create stores g (validated by the caller) with its plan, makes its
+// private channel, and removes the group again if Discord refuses the
+// channel. by is who created it, for the log channel's note.
+func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, error) {
+	settings, err := s.Store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return g, err
+	}
+	g, err = s.Store.CreateGroup(ctx, g, s.Clock.Now())
+	if err != nil {
+		return g, err
+	}
+	defer s.Locks.Lock(g.ID)()
+	channelID, err := s.Discord.CreateGroupChannel(ctx, s.channelSpec(g, settings))
+	if err != nil {
+		s.Log.Warn("create undone: channel not made", "group", g.ID, "err", err)
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		s.deleteGroup(undo, g.ID)
+		return g, errors.Join(ErrDiscord, err)
+	}
+	if err := s.Store.SetGroupChannel(ctx, g.ID, channelID); err != nil {
+		// Without the channel id stored, the two cannot be kept in step.
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		if derr := s.Discord.ArchiveChannel(undo, channelID, nil, true); derr != nil {
+			s.Log.Error("undo create: deleting the channel failed", "group", g.ID, "channel", channelID, "err", derr)
+		}
+		s.deleteGroup(undo, g.ID)
+		return g, err
+	}
+	g.ChannelID = channelID
+	s.Log.Info("group created", "guild", g.GuildID, "group", g.ID, "kind", g.Kind)
+	s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteCreated(g.Name, g.Kind, g.CreatedBy) })
+	return g, nil
+}
+
+func (s *Service) deleteGroup(ctx context.Context, id int64) {
+	if err := s.Store.DeleteGroup(ctx, id); err != nil {
+		s.Log.Error("undo create failed", "group", id, "err", err)
+	}
+}
+
+// RemakeChannel makes g's channel anew, for reconciliation: it was never
+// made (a crash mid-create) or was deleted by hand. Call it under g's lock.
+func (s *Service) RemakeChannel(ctx context.Context, g domain.Group) (string, error) {
+	settings, err := s.Store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return "", err
+	}
+	id, err := s.Discord.CreateGroupChannel(ctx, s.channelSpec(g, settings))
+	if err != nil {
+		return "", err
+	}
+	if err := s.Store.SetGroupChannel(ctx, g.ID, id); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// Join adds userID to g and gives them the member overwrite on its
+// channel, undoing the membership if Discord refuses. Refusals are the
+// store's (domain.ErrFull, domain.ErrLocked, ...) or ErrDiscord.
+func (s *Service) Join(ctx context.Context, g domain.Group, userID string) error {
+	defer s.Locks.Lock(g.ID)()
+	if err := s.Store.Join(ctx, g.ID, userID, s.Clock.Now()); err != nil {
+		return err
+	}
+	if err := s.Discord.AllowMember(ctx, g.ChannelID, userID); err != nil {
+		s.Log.Warn("join undone: channel overwrite failed", "group", g.ID, "err", err)
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		s.undoJoin(undo, g, userID)
+		return errors.Join(ErrDiscord, err)
+	}
+	return nil
+}
+
+// undoJoin takes back a join whose overwrite failed. The overwrite may exist
+// all the same (a timeout), so it is deleted too, best effort; the grant
+// stays until that is confirmed, for reconciliation to finish the job.
+func (s *Service) undoJoin(ctx context.Context, g domain.Group, userID string) {
+	if _, err := s.Store.Leave(ctx, g.ID, userID); err != nil {
+		s.Log.Error("undo join failed", "group", g.ID, "err", err)
+		return
+	}
+	if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err == nil {
+		s.dropGrant(ctx, g, userID)
+	}
+}
+
+func (s *Service) dropGrant(ctx context.Context, g domain.Group, userID string) {
+	if err := s.Store.DropGrant(ctx, g.ID, userID); err != nil {
+		s.Log.Warn("dropping a grant failed; reconciliation will retry", "group", g.ID, "err", err)
+	}
+}
+
+// Remove takes userID out of group id in the database, then its channel,
+// and puts the membership back if the channel change fails. The group is
+// read under its lock, so a channel remade meanwhile is the one changed; it
+// is returned as it was then. A facilitator keeps their own overwrite: they
+// still facilitate the group.
+func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (domain.Group, error) {
+	defer s.Locks.Lock(groupID)()
+	g, err := s.Store.Group(ctx, groupID)
+	if err != nil {
+		return g, err
+	}
+	joinedAt, err := s.Store.Leave(ctx, g.ID, userID)
+	if err != nil {
+		return g, err
+	}
+	if g.ChannelID != "" && userID != g.FacilitatorID {
+		if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+			s.Log.Warn("leave undone: channel overwrite failed", "group", g.ID, "err", err)
+			undo, cancel := undoContext(ctx)
+			defer cancel()
+			if uerr := s.Store.Rejoin(undo, g.ID, userID, joinedAt); uerr != nil {
+				s.Log.Error("undo leave failed", "group", g.ID, "err", uerr)
+			}
+			return g, errors.Join(ErrDiscord, err)
+		}
+		s.dropGrant(ctx, g, userID)
+	}
+	return g, nil
+}
+
+// Start locks a closed group now: nobody new may join. A session under
+// way (begun within three hours) counts as its first.
+func (s *Service) Start(ctx context.Context, g domain.Group, by string) error {
+	now := s.Clock.Now()
+	if err := s.Store.Lock(ctx, g.ID, g.StartedAt(now), now); err != nil {
+		return err
+	}
+	s.Log.Info("group started", "guild", g.GuildID, "group", g.ID)
+	if settings, err := s.Store.Settings(ctx, g.GuildID); err == nil {
+		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteStarted(g.Name, by) })
+	}
+	return nil
+}
+
+// SetSchedule replaces g's schedule and returns the group as it now is.
+func (s *Service) SetSchedule(ctx context.Context, g domain.Group, spec, timezone, reminders string) (domain.Group, error) {
+	if err := s.Store.SetSchedule(ctx, g.ID, spec, timezone, reminders, s.Clock.Now()); err != nil {
+		return g, err
+	}
+	return s.Store.Group(ctx, g.ID)
+}
+
+// Archive ends a group: the database first (its jobs go with it), then its
+// channel (read-only, or deleted per groups.on_archive), undoing the first
+// if the second fails. It returns domain.ErrArchived if it already was.
+func (s *Service) Archive(ctx context.Context, groupID int64) error {
+	defer s.Locks.Lock(groupID)()
+	g, err := s.Store.Group(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	undo, err := s.Store.Archive(ctx, g.ID, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	if g.ChannelID != "" {
+		// Read after the archive: from now on nobody joins.
+		members, err := s.Store.Members(ctx, g.ID)
+		if err == nil {
+			err = s.Discord.ArchiveChannel(ctx, g.ChannelID, members, s.DeleteOnArchive)
+			if err != nil {
+				err = errors.Join(ErrDiscord, err)
+			}
+		}
+		if err != nil {
+			s.Log.Warn("archive undone: channel change failed", "group", g.ID, "err", err)
+			uctx, cancel := undoContext(ctx)
+			defer cancel()
+			if uerr := s.Store.Unarchive(uctx, g.ID, undo); uerr != nil {
+				s.Log.Error("undo archive failed", "group", g.ID, "err", uerr)
+			}
+			return err
+		}
+	}
+	s.Log.Info("group archived", "guild", g.GuildID, "group", g.ID)
+	if settings, err := s.Store.Settings(ctx, g.GuildID); err == nil {
+		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteArchived(g.Name) })
+	}
+	return nil
+}
+
+// Complete archives a closed group after its last session; it is the
+// scheduler's way in. A group archived already is done.
+func (s *Service) Complete(ctx context.Context, groupID int64) error {
+	err := s.Archive(ctx, groupID)
+	if errors.Is(err, domain.ErrArchived) {
+		return nil
+	}
+	return err
+}
+
+// MoveModeratorRole gives the moderator role access to every live group's
+// channel (and read-only archives') and takes it from the role it replaces,
+// so that people who no longer moderate stop seeing the groups. It is
+// idempotent: running it again with the same role finishes what failed. It
+// returns how many channels could not be updated.
+func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRole string) int {
+	groups, err := s.Store.Groups(ctx, guildID)
+	if err == nil && !s.DeleteOnArchive {
+		var archived []domain.Group
+		archived, err = s.Store.ArchivedGroups(ctx, guildID)
+		groups = append(groups, archived...)
+	}
+	if err != nil {
+		s.Log.Error("listing groups for the moderator role failed", "guild", guildID, "err", err)
+		return 1
+	}
+	failed := 0
+	for _, g := range groups {
+		if g.ChannelID == "" {
+			continue
+		}
+		var err error
+		if newRole != "" {
+			err = s.Discord.SetRoleAccess(ctx, g.ChannelID, newRole, true)
+		}
+		if err == nil && oldRole != "" && oldRole != newRole {
+			err = s.Discord.SetRoleAccess(ctx, g.ChannelID, oldRole, false)
+		}
+		if err != nil {
+			s.Log.Warn("moving moderator access failed", "group", g.ID, "err", err)
+			failed++
+		}
+	}
+	return failed
+}
+
+// note posts a line about a group's life (created, started, archived) in
+// the server's log channel, if it has one, in the server's language. It
+// never names members.
+func (s *Service) note(ctx context.Context, settings domain.Settings, text func(*messages.Printer) string) {
+	if settings.LogChannelID == "" {
+		return
+	}
+	content := text(ServerPrinter(settings))
+	if err := s.Discord.SendMessage(ctx, settings.LogChannelID, content, nil, ""); err != nil {
+		s.Log.Warn("log channel note failed", "guild", settings.GuildID, "err", err)
+	}
+}
+
+// ServerPrinter words what Hearth posts in a server's channels.
+func ServerPrinter(settings domain.Settings) *messages.Printer {
+	return messages.For(messages.English)
+}
