@@ -1,79 +1,106 @@
 package commands
 
-import "github.com/bwmarrin/discordgo"
+import (
+	"github.com/bwmarrin/discordgo"
+
+	"hearth/domain"
+	"hearth/messages"
+)
 
 // Definitions returns every Hearth command, for one bulk overwrite. Global
 // commands are limited to servers with contexts; guild commands may not
 // carry contexts.
+//
+// Command and option names stay English in every language: people type
+// them, the tests and the documentation name them, and handlers route on
+// them. Descriptions and choice names come from the message catalogue,
+// with a translation for every Discord locale a catalogue serves.
 func Definitions(global bool) []*discordgo.ApplicationCommand {
 	manageChannels, manageGuild := PermManageChannels, PermManageGuild
-	groupOpt := func(desc string) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "group",
-			Description: desc, Required: true, Autocomplete: true, MaxLength: maxNameLen}
+	option := func(t discordgo.ApplicationCommandOptionType, name, id string) *discordgo.ApplicationCommandOption {
+		text, loc := describe(id)
+		return &discordgo.ApplicationCommandOption{Type: t, Name: name, Description: text, DescriptionLocalizations: loc}
 	}
-	str := func(name, desc string, required bool, maxLen int) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name,
-			Description: desc, Required: required, MaxLength: maxLen}
+	groupOpt := func(id string) *discordgo.ApplicationCommandOption {
+		o := option(discordgo.ApplicationCommandOptionString, "group", id)
+		o.Required, o.Autocomplete, o.MaxLength = true, true, domain.MaxNameLen
+		return o
 	}
-	intOpt := func(name, desc string, lo, hi float64) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: name,
-			Description: desc, MinValue: &lo, MaxValue: hi}
+	str := func(name, id string, required bool, maxLen int) *discordgo.ApplicationCommandOption {
+		o := option(discordgo.ApplicationCommandOptionString, name, id)
+		o.Required, o.MaxLength = required, maxLen
+		return o
 	}
-	sub := func(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
-		return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name,
-			Description: desc, Options: opts}
+	intOpt := func(name, id string, lo, hi float64) *discordgo.ApplicationCommandOption {
+		o := option(discordgo.ApplicationCommandOptionInteger, name, id)
+		o.MinValue, o.MaxValue = &lo, hi
+		return o
 	}
-	reminder := str("reminder", "Lead times before each session, such as 24h,30m (default 30m)", false, 100)
-	timezone := str("timezone", "IANA time zone such as Europe/Madrid (default: the server's)", false, 64)
+	sub := func(name, id string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
+		o := option(discordgo.ApplicationCommandOptionSubCommand, name, id)
+		o.Options = opts
+		return o
+	}
+	choice := func(value, id string) *discordgo.ApplicationCommandOptionChoice {
+		text, loc := describe(id)
+		return &discordgo.ApplicationCommandOptionChoice{Name: text, NameLocalizations: loc, Value: value}
+	}
+	command := func(name, id string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommand {
+		text, loc := describe(id)
+		return &discordgo.ApplicationCommand{Name: name, Description: text, DescriptionLocalizations: &loc, Options: opts}
+	}
+	reminder := str("reminder", "reminder", false, 100)
+	timezone := str("timezone", "timezone", false, 64)
+
+	kind := option(discordgo.ApplicationCommandOptionString, "type", "group_create_type")
+	kind.Required = true
+	kind.Choices = []*discordgo.ApplicationCommandOptionChoice{
+		choice("open", "choice_open"), choice("closed", "choice_closed")}
+	facilitator := option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_create_facilitator")
+	user := option(discordgo.ApplicationCommandOptionUser, "user", "group_remove_user")
+	user.Required = true
+
+	group := command("group", "group",
+		sub("create", "group_create",
+			str("name", "group_create_name", true, domain.MaxNameLen),
+			kind,
+			intOpt("capacity", "group_create_capacity", 1, domain.MaxCapacity),
+			str("start", "group_create_start", false, 40),
+			intOpt("sessions", "group_create_sessions", 1, domain.MaxSessions),
+			str("schedule", "schedule", false, 100),
+			timezone, reminder,
+			str("description", "group_create_description", false, domain.MaxDescriptionLen),
+			facilitator),
+		sub("start", "group_start", groupOpt("group_start_group")),
+		sub("schedule", "group_schedule", groupOpt("group_option"),
+			str("schedule", "schedule", true, 100),
+			timezone, reminder),
+		sub("info", "group_info", groupOpt("group_option")),
+		sub("members", "group_members", groupOpt("group_option")),
+		sub("remove", "group_remove", groupOpt("group_option"), user),
+		sub("archive", "group_archive", groupOpt("group_archive_group")),
+	)
+	group.DefaultMemberPermissions = &manageChannels
+
+	category := option(discordgo.ApplicationCommandOptionChannel, "category", "setup_category")
+	category.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildCategory}
+	logChannel := option(discordgo.ApplicationCommandOptionChannel, "log_channel", "setup_log_channel")
+	logChannel.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildText}
+	reset := option(discordgo.ApplicationCommandOptionString, "reset", "setup_reset")
+	reset.Choices = []*discordgo.ApplicationCommandOptionChoice{
+		choice("moderator_role", "choice_moderator_role"), choice("category", "choice_category"),
+		choice("log_channel", "choice_log_channel"), choice("timezone", "choice_timezone")}
+	setup := command("setup", "setup",
+		option(discordgo.ApplicationCommandOptionRole, "moderator_role", "setup_moderator_role"),
+		category, logChannel, timezone, reset)
+	setup.DefaultMemberPermissions = &manageGuild
+
 	cmds := []*discordgo.ApplicationCommand{
-		{Name: "groups", Description: "See the support groups in this server and which ones you're in"},
-		{Name: "join", Description: "Join a support group", Options: []*discordgo.ApplicationCommandOption{
-			groupOpt("The group to join")}},
-		{Name: "leave", Description: "Leave one of your support groups", Options: []*discordgo.ApplicationCommandOption{
-			groupOpt("The group to leave")}},
-		{Name: "group", Description: "Create and manage support groups", DefaultMemberPermissions: &manageChannels,
-			Options: []*discordgo.ApplicationCommandOption{
-				sub("create", "Create a support group and its private channel",
-					str("name", "The group's name", true, maxNameLen),
-					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "type",
-						Description: "Open: join any time. Closed: a cohort that locks when it starts", Required: true,
-						Choices: []*discordgo.ApplicationCommandOptionChoice{
-							{Name: "open", Value: "open"}, {Name: "closed", Value: "closed"}}},
-					intOpt("capacity", "Most members at once (1-1000; default no limit)", 1, maxCapacity),
-					str("start", "Closed groups: start time, YYYY-MM-DD HH:MM in the group's time zone", false, 40),
-					intOpt("sessions", "Closed groups: how many sessions the cohort commits to (1-520)", 1, maxSessions),
-					str("schedule", "Session times as cron, such as 0 18 * * MON (Mondays 18:00)", false, 100),
-					timezone, reminder,
-					str("description", "What the group is about", false, maxDescriptionLen),
-					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionUser, Name: "facilitator",
-						Description: "The person who facilitates this group"}),
-				sub("start", "Start a closed group now; nobody new can join after this", groupOpt("The group to start")),
-				sub("schedule", "Set or replace a group's session schedule", groupOpt("The group"),
-					str("schedule", "Session times as cron, such as 0 18 * * MON (Mondays 18:00)", true, 100),
-					timezone, reminder),
-				sub("info", "A group's settings, state and next sessions", groupOpt("The group")),
-				sub("members", "A group's members (moderators and its facilitator only)", groupOpt("The group")),
-				sub("remove", "Remove a member from a group", groupOpt("The group"),
-					&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionUser, Name: "user",
-						Description: "The member to remove", Required: true}),
-				sub("archive", "End a group: reminders stop and its channel is closed", groupOpt("The group to archive")),
-			}},
-		{Name: "setup", Description: "Hearth's settings for this server", DefaultMemberPermissions: &manageGuild,
-			Options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionRole, Name: "moderator_role",
-					Description: "Members with this role can manage groups"},
-				{Type: discordgo.ApplicationCommandOptionChannel, Name: "category",
-					Description:  "Category for new group channels",
-					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildCategory}},
-				{Type: discordgo.ApplicationCommandOptionChannel, Name: "log_channel",
-					Description:  "Channel for notes on groups created, started and archived",
-					ChannelTypes: []discordgo.ChannelType{discordgo.ChannelTypeGuildText}},
-				timezone,
-				&discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "reset",
-					Description: "Clear one setting", Choices: []*discordgo.ApplicationCommandOptionChoice{
-						{Name: "moderator role", Value: "moderator_role"}, {Name: "category", Value: "category"},
-						{Name: "log channel", Value: "log_channel"}, {Name: "time zone", Value: "timezone"}}},
-			}},
+		command("groups", "groups"),
+		command("join", "join", groupOpt("join_group")),
+		command("leave", "leave", groupOpt("leave_group")),
+		group,
+		setup,
 	}
 	if global {
 		guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
@@ -82,4 +109,15 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		}
 	}
 	return cmds
+}
+
+// describe is a catalogue entry's English text and its translations, keyed
+// as Discord keys localizations.
+func describe(id string) (string, map[discordgo.Locale]string) {
+	text, byCode := messages.Describe(id)
+	loc := make(map[discordgo.Locale]string, len(byCode))
+	for code, s := range byCode {
+		loc[discordgo.Locale(code)] = s
+	}
+	return text, loc
 }

@@ -1,43 +1,70 @@
 package messages
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"hearth/domain"
 )
 
-// maxContent is Discord's limit on a message's length.
+// maxContent is Discord's limit on a message's length, in characters; the
+// code below counts bytes, which are never fewer.
 const maxContent = 2000
-
-// GroupLine is one group in /groups.
-func GroupLine(name, kind, state string, seatsLeft int, next time.Time, member bool) string {
-	parts := []string{Name(name), kind}
-	if state != kind {
-		parts = append(parts, state)
-	}
-	if seatsLeft > 0 {
-		parts = append(parts, plural(seatsLeft, "seat")+" left")
-	}
-	if !next.IsZero() {
-		parts = append(parts, "next "+Timestamp(next))
-	}
-	line := "• " + strings.Join(parts, " · ")
-	if member {
-		line += " · ✅ you're in"
-	}
-	return line
-}
 
 // MaxListed is how many groups /groups reads: more never fit one message.
 const MaxListed = 40
 
+// kind is the word for a group's kind; status, for its status.
+func (p *Printer) kind(k domain.Kind) string { return p.word("kind_", string(k)) }
+
+func (p *Printer) status(s domain.Status) string { return p.word("status_", string(s)) }
+
+func (p *Printer) word(prefix, value string) string {
+	if !For(English).has(prefix + value) {
+		return value // a value newer than the catalogue: better shown than lost
+	}
+	return p.text(prefix + value)
+}
+
+// showStatus reports whether a status says more than the kind: an open
+// group that is open needs one word, not two.
+func showStatus(kind domain.Kind, status domain.Status) bool {
+	return !(kind == domain.KindOpen && status == domain.StatusOpen)
+}
+
+// GroupLine is one group in /groups; seatsLeft is negative when uncapped.
+func (p *Printer) GroupLine(name string, kind domain.Kind, status domain.Status, seatsLeft int, next time.Time, member bool) string {
+	var b strings.Builder
+	b.WriteString("• ")
+	b.WriteString(Name(name))
+	b.WriteString(" · ")
+	b.WriteString(p.kind(kind))
+	if showStatus(kind, status) {
+		b.WriteString(" · ")
+		b.WriteString(p.status(status))
+	}
+	if seatsLeft > 0 {
+		b.WriteString(" · ")
+		b.WriteString(p.count("seats_left", seatsLeft, nil))
+	}
+	if !next.IsZero() {
+		b.WriteString(" · ")
+		b.WriteString(p.fill("next_session_at", args{"When": Timestamp(next)}))
+	}
+	if member {
+		b.WriteString(" · ")
+		b.WriteString(p.text("you_are_in"))
+	}
+	return b.String()
+}
+
 // GroupList joins /groups lines, cut to fit one message; total is how many
 // groups the server has, of which lines are the first.
-func GroupList(lines []string, total int) string {
-	const head = "Groups in this server:\n"
-	const tail = "\nJoin with `/join`, leave with `/leave`. Only you can see this."
-	const more = "\n…and %d more; type a name in `/join` to find them."
-	const moreRoom = 80 // more, with its number, in bytes
+func (p *Printer) GroupList(lines []string, total int) string {
+	head := p.text("group_list_head") + "\n"
+	tail := "\n" + p.text("group_list_tail")
+	// The note on the rest never has more digits than total.
+	moreRoom := 1 + len(p.count("group_list_more", total, nil))
 	var b strings.Builder
 	b.WriteString(head)
 	shown := 0
@@ -49,65 +76,55 @@ func GroupList(lines []string, total int) string {
 		shown++
 	}
 	if shown < total {
-		fmt.Fprintf(&b, more, total-shown)
+		b.WriteString("\n" + p.count("group_list_more", total-shown, nil))
 	}
 	b.WriteString(tail)
 	return b.String()
 }
 
-func NotReady(group string) string {
-	return fmt.Sprintf("%s is still being set up. Please try again in a minute.", Name(group))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func (p *Printer) NotReady(group string) string { return p.group("not_ready", group) }
 
 // ChannelTopic is the topic of a group's channel.
-func ChannelTopic(group, description string) string {
+func (p *Printer) ChannelTopic(group, description string) string {
 	if description == "" {
-		return "Private channel of " + group + ". Only its members and facilitators can see it."
+		return p.fill("channel_topic", args{"Group": group})
 	}
 	return description
 }
 
-func Created(group, kind string, capacity int, channelID string, start time.Time, next []time.Time) string {
-	s := fmt.Sprintf("Created the %s group %s with its private channel %s", kind, Name(group), Channel(channelID))
+func (p *Printer) Created(group string, kind domain.Kind, capacity int, channelID string, start time.Time, next []time.Time) string {
+	a := args{"Group": Name(group), "Kind": p.kind(kind), "Channel": Channel(channelID)}
+	var s string
 	if capacity > 0 {
-		s += fmt.Sprintf(", %s", plural(capacity, "seat"))
+		s = p.count("created_with_seats", capacity, a)
+	} else {
+		s = p.fill("created", a)
 	}
-	s += "."
 	if !start.IsZero() {
-		s += " It starts and locks " + Timestamp(start) + "."
+		s += " " + p.fill("created_starts", args{"When": Timestamp(start)})
 	}
 	if len(next) > 0 {
-		s += "\n" + Sessions(next)
+		s += "\n" + p.Sessions(next)
 	}
 	return s
 }
 
-func StartOpenGroup(group string) string {
-	return fmt.Sprintf("%s is an open group: people can join at any time, so there's nothing to start.", Name(group))
+func (p *Printer) StartOpenGroup(group string) string { return p.group("start_open_group", group) }
+func (p *Printer) AlreadyStarted(group string) string { return p.group("already_started", group) }
+
+func (p *Printer) Started(group string, members int) string {
+	return p.count("started", members, args{"Group": Name(group)})
 }
 
-func AlreadyStarted(group string) string {
-	return fmt.Sprintf("%s has already started.", Name(group))
-}
-
-func Started(group string, members int) string {
-	return fmt.Sprintf("%s has started with %s. Nobody new can join now; members can still leave.", Name(group), plural(members, "member"))
-}
-
-func Scheduled(group, reminders string, next []time.Time) string {
-	return fmt.Sprintf("Schedule set for %s, with reminders %s before each session.\n%s", Name(group), reminders, Sessions(next))
+func (p *Printer) Scheduled(group, reminders string, next []time.Time) string {
+	return p.fill("scheduled", args{"Group": Name(group), "Reminders": reminders}) + "\n" + p.Sessions(next)
 }
 
 // GroupInfo is what /group info shows.
 type GroupInfo struct {
-	Name, Kind, State             string
+	Name                          string
+	Kind                          domain.Kind
+	Status                        domain.Status
 	Capacity, Members, Sessions   int
 	StartAt                       time.Time
 	Schedule, Timezone, Reminders string
@@ -116,48 +133,53 @@ type GroupInfo struct {
 	Next                          []time.Time
 }
 
-func Info(g GroupInfo) string {
+func (p *Printer) Info(g GroupInfo) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s, %s)\n", Name(g.Name), g.Kind, g.State)
-	if g.Description != "" {
-		fmt.Fprintf(&b, "%s\n", g.Description)
+	line := func(s string) { b.WriteString(s + "\n") }
+	state := p.kind(g.Kind)
+	if showStatus(g.Kind, g.Status) {
+		state += ", " + p.status(g.Status)
 	}
-	fmt.Fprintf(&b, "Channel: %s\n", Channel(g.ChannelID))
+	line(Name(g.Name) + " (" + state + ")")
+	if g.Description != "" {
+		line(g.Description)
+	}
+	line(p.fill("info_channel", args{"Channel": Channel(g.ChannelID)}))
 	if g.Capacity > 0 {
-		fmt.Fprintf(&b, "Members: %d of %d\n", g.Members, g.Capacity)
+		line(p.fill("info_members_of", args{"Members": g.Members, "Capacity": g.Capacity}))
 	} else {
-		fmt.Fprintf(&b, "Members: %d\n", g.Members)
+		line(p.fill("info_members", args{"Members": g.Members}))
 	}
 	if g.FacilitatorID != "" {
-		fmt.Fprintf(&b, "Facilitator: %s\n", User(g.FacilitatorID))
+		line(p.fill("info_facilitator", args{"User": User(g.FacilitatorID)}))
 	}
 	if !g.StartAt.IsZero() {
-		fmt.Fprintf(&b, "Starts: %s\n", Timestamp(g.StartAt))
+		line(p.fill("info_starts", args{"When": Timestamp(g.StartAt)}))
 	}
 	if g.Sessions > 0 {
-		fmt.Fprintf(&b, "Sessions: %d\n", g.Sessions)
+		line(p.fill("info_sessions", args{"Sessions": g.Sessions}))
 	}
 	if g.Schedule != "" {
-		fmt.Fprintf(&b, "Schedule: `%s` (%s), reminders %s before\n", g.Schedule, g.Timezone, g.Reminders)
+		line(p.fill("info_schedule", args{"Schedule": g.Schedule, "Timezone": g.Timezone, "Reminders": g.Reminders}))
 	} else {
-		fmt.Fprintf(&b, "Time zone: %s\n", g.Timezone)
+		line(p.fill("info_timezone", args{"Timezone": g.Timezone}))
 	}
-	b.WriteString(Sessions(g.Next))
+	b.WriteString(p.Sessions(g.Next))
 	return b.String()
 }
 
 // Roster lists a group's members as mentions; replies never ping.
-func Roster(group string, ids []string) string {
+func (p *Printer) Roster(group string, ids []string) string {
 	if len(ids) == 0 {
-		return fmt.Sprintf("%s has no members yet.", Name(group))
+		return p.group("roster_empty", group)
 	}
-	head := fmt.Sprintf("%s has %s:\n", Name(group), plural(len(ids), "member"))
 	var b strings.Builder
-	b.WriteString(head)
+	b.WriteString(p.count("roster", len(ids), args{"Group": Name(group)}) + "\n")
+	moreRoom := len(p.count("roster_more", len(ids), nil))
 	for i, id := range ids {
 		line := User(id) + "\n"
-		if b.Len()+len(line)+40 > maxContent {
-			fmt.Fprintf(&b, "…and %d more.", len(ids)-i)
+		if b.Len()+len(line)+moreRoom > maxContent {
+			b.WriteString(p.count("roster_more", len(ids)-i, nil))
 			break
 		}
 		b.WriteString(line)
@@ -165,55 +187,63 @@ func Roster(group string, ids []string) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func Removed(group, userID string) string {
-	return fmt.Sprintf("Removed %s from %s. They no longer have a member's access to its channel.", User(userID), Name(group))
+func (p *Printer) Removed(group, userID string) string {
+	return p.fill("removed", args{"Group": Name(group), "User": User(userID)})
 }
 
-func NotAMember(group, userID string) string {
-	return fmt.Sprintf("%s isn't in %s, so nothing changed.", User(userID), Name(group))
+func (p *Printer) NotAMember(group, userID string) string {
+	return p.fill("not_a_member", args{"Group": Name(group), "User": User(userID)})
 }
 
-func ArchivedDone(group string, deleted bool) string {
+func (p *Printer) ArchivedDone(group string, deleted bool) string {
 	if deleted {
-		return fmt.Sprintf("Archived %s. Reminders have stopped and its channel was deleted.", Name(group))
+		return p.group("archived_done_deleted", group)
 	}
-	return fmt.Sprintf("Archived %s. Reminders have stopped; members can still read its channel but no longer post.", Name(group))
+	return p.group("archived_done_kept", group)
 }
 
-func Settings(changed bool, modRole, category, logChannel, timezone string) string {
-	orNone := func(s, mention string) string {
-		if s == "" {
-			return "not set"
+// Settings shows a server's /setup choices; timezoneIsDefault says the
+// time zone is Hearth's default, not one the server chose.
+func (p *Printer) Settings(changed bool, modRole, category, logChannel, timezone string, timezoneIsDefault bool) string {
+	orNone := func(id, mention string) string {
+		if id == "" {
+			return p.text("not_set")
 		}
 		return mention
 	}
-	head := "Hearth's settings for this server:"
+	head := "settings"
 	if changed {
-		head = "Saved. Hearth's settings for this server:"
+		head = "settings_saved"
 	}
-	s := fmt.Sprintf("%s\nModerator role: %s\nCategory for group channels: %s\nLog channel: %s\nTime zone: %s",
-		head, orNone(modRole, "<@&"+modRole+">"), orNone(category, Channel(category)),
-		orNone(logChannel, Channel(logChannel)), timezone)
+	tz := "settings_timezone"
+	if timezoneIsDefault {
+		tz = "settings_timezone_default"
+	}
+	lines := []string{
+		p.text(head),
+		p.fill("settings_moderator_role", args{"Role": orNone(modRole, "<@&"+modRole+">")}),
+		p.fill("settings_category", args{"Channel": orNone(category, Channel(category))}),
+		p.fill("settings_log_channel", args{"Channel": orNone(logChannel, Channel(logChannel))}),
+		p.fill(tz, args{"Timezone": timezone}),
+	}
 	if modRole != "" {
 		// Discord shows /group only to Manage Channels until an admin allows more.
-		s += "\nTo let the moderator role see `/group` in Discord, allow it under Server Settings → Integrations → Hearth → /group."
+		lines = append(lines, p.text("settings_moderator_role_hint"))
 	}
-	return s
+	return strings.Join(lines, "\n")
 }
 
 // Notes in the server's log channel. They say who acted, never who is in a group.
-func NoteCreated(group, kind, by string) string {
-	return fmt.Sprintf("📘 %s created the %s group %s.", User(by), kind, Name(group))
+func (p *Printer) NoteCreated(group string, kind domain.Kind, by string) string {
+	return p.fill("note_created", args{"Group": Name(group), "Kind": p.kind(kind), "User": User(by)})
 }
 
-func NoteStarted(group, by string) string {
-	return fmt.Sprintf("🔒 %s started %s; it no longer takes new members.", User(by), Name(group))
+func (p *Printer) NoteStarted(group, by string) string {
+	return p.fill("note_started", args{"Group": Name(group), "User": User(by)})
 }
 
-func NoteArchived(group string) string {
-	return fmt.Sprintf("📦 %s was archived.", Name(group))
-}
+func (p *Printer) NoteArchived(group string) string { return p.group("note_archived", group) }
 
-func ModRoleNotMoved(channels int) string {
-	return fmt.Sprintf("⚠️ I couldn't update the moderator role's access on %s. Please run `/setup` again with the same role to finish.", plural(channels, "group channel"))
+func (p *Printer) ModRoleNotMoved(channels int) string {
+	return p.count("moderator_role_not_moved", channels, nil)
 }
