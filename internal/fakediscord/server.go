@@ -28,6 +28,10 @@
 // characters, allowed_mentions may not combine parse "users" with users,
 // callback types must fit the interaction type, EXTERNAL scheduled events
 // need a location and an end time and no channel.
+//
+// Locales: users and guilds default to "en-US"; SetUserLocale sets the
+// "locale" of a user's interactions and SetGuildLocale a guild's
+// preferred_locale (the interactions' guild_locale).
 package fakediscord
 
 import (

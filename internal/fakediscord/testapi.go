@@ -188,6 +188,44 @@ func (s *Server) RegisteredCommands(guildID string) []json.RawMessage {
 	return out
 }
 
+// SetUserLocale sets the language of a user's Discord client: every
+// interaction the user makes from now on (in a guild or a DM) carries it as
+// "locale". The default is "en-US". locale must be one of Discord's locales.
+func (s *Server) SetUserLocale(userID, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		s.t.Errorf("fakediscord: SetUserLocale: unknown user %q", userID)
+		return
+	}
+	if !s.spec.locales[locale] {
+		s.t.Errorf("fakediscord: SetUserLocale: %q is not a Discord locale", locale)
+		return
+	}
+	u.locale = locale
+}
+
+// SetGuildLocale sets a guild's preferred_locale, as an admin does in the
+// server settings: it is the guild_locale (and guild.locale) of later
+// interactions in the guild, shows in GUILD_CREATE and GET /guilds/{id},
+// and GUILD_UPDATE is dispatched to live gateway sessions. The default is
+// "en-US". locale must be one of Discord's locales.
+func (s *Server) SetGuildLocale(guildID, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.mustGuild(guildID)
+	if g == nil {
+		return
+	}
+	if !s.spec.locales[locale] {
+		s.t.Errorf("fakediscord: SetGuildLocale: %q is not a Discord locale", locale)
+		return
+	}
+	g.locale = locale
+	s.dispatch("GUILD_UPDATE", intentGuilds, s.guildJSON(g))
+}
+
 func snapshotChannel(c *channel) Channel {
 	return Channel{ID: c.id, GuildID: c.guildID, Name: c.name, ParentID: c.parentID, Topic: c.topic, Type: c.typ,
 		Position: c.position, Overwrites: append([]Overwrite{}, c.overwrites...), Recipients: append([]string(nil), c.recipients...)}
