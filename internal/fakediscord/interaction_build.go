@@ -231,7 +231,7 @@ func (s *Server) dispatchInteraction(typ int, channelID, userID string, data map
 	}
 	p := map[string]any{
 		"id": in.ID, "application_id": s.AppID, "type": typ, "data": data, "channel_id": c.id,
-		"token": in.Token, "version": 1, "locale": "en-US", "entitlements": []any{},
+		"token": in.Token, "version": 1, "locale": s.users[userID].localeOrDefault(), "entitlements": []any{},
 		"attachment_size_limit": 10485760,
 	}
 	chJSON := map[string]any{"id": c.id, "type": c.typ}
@@ -255,8 +255,8 @@ func (s *Server) dispatchInteraction(typ int, channelID, userID string, data map
 		mj["permissions"] = itoa(g.channelPermissions(c, userID))
 		p["member"] = mj
 		p["guild_id"] = g.id
-		p["guild"] = map[string]any{"id": g.id, "locale": "en-US", "features": []any{}}
-		p["guild_locale"] = "en-US"
+		p["guild"] = map[string]any{"id": g.id, "locale": g.preferredLocale(), "features": []any{}}
+		p["guild_locale"] = g.preferredLocale()
 		p["context"] = 0
 		p["authorizing_integration_owners"] = map[string]any{"0": g.id}
 		p["app_permissions"] = itoa(g.channelPermissions(c, s.BotUserID))

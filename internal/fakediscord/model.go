@@ -54,9 +54,21 @@ const (
 // discordEpoch is the first second of 2015 in milliseconds.
 const discordEpoch = 1420070400000
 
+// defaultLocale is the locale of users and guilds until a test sets one
+// (Discord's default preferred_locale).
+const defaultLocale = "en-US"
+
 type user struct {
 	id, username string
 	bot          bool
+	locale       string // client language, sent as an interaction's locale; "" = en-US
+}
+
+func (u *user) localeOrDefault() string {
+	if u == nil || u.locale == "" {
+		return defaultLocale
+	}
+	return u.locale
 }
 
 type role struct {
@@ -86,6 +98,14 @@ type guild struct {
 	events            map[string]*schedEvent
 	eventOrder        []string
 	botRoleID         string
+	locale            string // preferred_locale; "" = en-US
+}
+
+func (g *guild) preferredLocale() string {
+	if g.locale == "" {
+		return defaultLocale
+	}
+	return g.locale
 }
 
 type channel struct {
@@ -330,11 +350,29 @@ func (s *Server) channelJSON(c *channel) map[string]any {
 	return out
 }
 
-func (s *Server) guildCreateJSON(g *guild, withAllMembers bool) map[string]any {
+// guildJSON is the guild object (GET /guilds/{id}, GUILD_UPDATE).
+func (s *Server) guildJSON(g *guild) map[string]any {
 	roles := []map[string]any{}
 	for _, r := range g.sortedRoles() {
 		roles = append(roles, roleJSON(r))
 	}
+	return map[string]any{
+		"id": g.id, "name": g.name, "icon": nil, "splash": nil, "discovery_splash": nil, "owner_id": g.ownerID,
+		"afk_channel_id": nil, "afk_timeout": 300, "verification_level": 0, "default_message_notifications": 0,
+		"explicit_content_filter": 0, "roles": roles, "emojis": []any{}, "stickers": []any{}, "features": []any{},
+		"mfa_level": 0, "application_id": nil, "system_channel_id": nil, "system_channel_flags": 0,
+		"rules_channel_id": nil, "vanity_url_code": nil, "description": nil, "banner": nil, "premium_tier": 0,
+		"preferred_locale": g.preferredLocale(), "public_updates_channel_id": nil, "nsfw_level": 0, "nsfw": false,
+		"premium_progress_bar_enabled": false, "region": "deprecated", "home_header": nil,
+		"widget_enabled": false, "widget_channel_id": nil, "max_presences": nil, "max_members": 25000000,
+		"max_video_channel_users": 25, "max_stage_video_channel_users": 50, "premium_subscription_count": 0,
+		"safety_alerts_channel_id": nil, "incidents_data": nil,
+	}
+}
+
+// guildCreateJSON is the GUILD_CREATE payload: the guild object plus the
+// extra fields of the gateway event.
+func (s *Server) guildCreateJSON(g *guild, withAllMembers bool) map[string]any {
 	chans := []map[string]any{}
 	for _, cid := range g.channelOrder {
 		chans = append(chans, s.channelJSON(s.channels[cid]))
@@ -353,17 +391,15 @@ func (s *Server) guildCreateJSON(g *guild, withAllMembers bool) map[string]any {
 	if bm := g.members[s.BotUserID]; bm != nil {
 		joined = bm.joinedAt.UTC().Format(time.RFC3339Nano)
 	}
-	return map[string]any{
-		"id": g.id, "name": g.name, "icon": nil, "splash": nil, "discovery_splash": nil, "owner_id": g.ownerID,
-		"afk_channel_id": nil, "afk_timeout": 300, "verification_level": 0, "default_message_notifications": 0,
-		"explicit_content_filter": 0, "roles": roles, "emojis": []any{}, "stickers": []any{}, "features": []any{},
-		"mfa_level": 0, "application_id": nil, "system_channel_id": nil, "system_channel_flags": 0,
-		"rules_channel_id": nil, "vanity_url_code": nil, "description": nil, "banner": nil, "premium_tier": 0,
-		"preferred_locale": "en-US", "public_updates_channel_id": nil, "nsfw_level": 0, "premium_progress_bar_enabled": false,
+	out := s.guildJSON(g)
+	for k, v := range map[string]any{
 		"joined_at": joined, "large": false, "unavailable": false, "member_count": len(g.members),
 		"voice_states": []any{}, "members": members, "channels": chans, "threads": []any{}, "presences": []any{},
 		"stage_instances": []any{}, "guild_scheduled_events": events, "soundboard_sounds": []any{},
+	} {
+		out[k] = v
 	}
+	return out
 }
 
 func (s *Server) eventJSON(e *schedEvent) map[string]any {

@@ -6,6 +6,7 @@ import (
 )
 
 func init() {
+	routes["GET /guilds/{guild_id}"] = getGuild
 	routes["GET /guilds/{guild_id}/roles"] = listRoles
 	routes["POST /guilds/{guild_id}/roles"] = createRole
 	routes["PATCH /guilds/{guild_id}/roles/{role_id}"] = modifyRole
@@ -75,6 +76,22 @@ func (s *Server) manageableRole(g *guild, roleID string) (*role, *apiError) {
 		return nil, errMissingPerms
 	}
 	return r, nil
+}
+
+// getGuild answers the guild object; with_counts=true adds the
+// approximate member and presence counts.
+func getGuild(rq *request) (int, any, *apiError) {
+	s := rq.s
+	g, err := s.guildOf(rq.p("guild_id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	out := s.guildJSON(g)
+	if rq.query.Get("with_counts") == "true" {
+		out["approximate_member_count"] = len(g.members)
+		out["approximate_presence_count"] = 0
+	}
+	return 200, out, nil
 }
 
 func listRoles(rq *request) (int, any, *apiError) {

@@ -71,7 +71,15 @@ func listCommands(rq *request) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return 200, append([]map[string]any{}, rq.s.commands[scope]...), nil
+	out := []any{}
+	for _, c := range rq.s.commands[scope] {
+		if rq.query.Get("with_localizations") == "true" {
+			out = append(out, c)
+		} else {
+			out = append(out, withoutLocalizations(c))
+		}
+	}
+	return 200, out, nil
 }
 
 var commandNameRe = regexp.MustCompile(`^[-_'\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
@@ -91,6 +99,9 @@ func (s *Server) normaliseCommand(rq *request, scope string, c map[string]any, f
 		if n := len([]rune(desc)); n < 1 || n > 100 {
 			return nil, rq.docsViolation(field+".description", "CHAT_INPUT commands need a description of 1-100 characters")
 		}
+	}
+	if err := rq.checkLocalizations(field, c, typ == 1); err != nil {
+		return nil, err
 	}
 	out := map[string]any{}
 	for k, v := range c {
@@ -120,6 +131,71 @@ func (s *Server) normaliseCommand(rq *request, scope string, c map[string]any, f
 		}
 	}
 	return out, nil
+}
+
+// checkLocalizations applies the docs' rules to the localization
+// dictionaries of a command, its options and their choices, which the spec
+// types as any string map: keys must be Discord locales, and localized
+// names of CHAT_INPUT commands and of options follow the rules of names.
+func (rq *request) checkLocalizations(field string, obj map[string]any, nameRule bool) *apiError {
+	at := func(k string) string {
+		if field == "" {
+			return k
+		}
+		return field + "." + k
+	}
+	for _, key := range []string{"name_localizations", "description_localizations"} {
+		m, _ := obj[key].(map[string]any)
+		for _, loc := range sortedKeys(m) {
+			if !rq.s.spec.locales[loc] {
+				return rq.docsViolation(at(key+"."+loc), "Invalid locale "+loc)
+			}
+			v, _ := m[loc].(string)
+			if key == "name_localizations" && nameRule && (!commandNameRe.MatchString(v) || strings.ToLower(v) != v) {
+				return rq.docsViolation(at(key+"."+loc), "invalid localized name "+v)
+			}
+		}
+	}
+	opts, _ := obj["options"].([]any)
+	for i, o := range opts {
+		if om, ok := o.(map[string]any); ok {
+			if err := rq.checkLocalizations(at("options."+jsonIndex(i)), om, true); err != nil {
+				return err
+			}
+		}
+	}
+	choices, _ := obj["choices"].([]any)
+	for i, c := range choices {
+		if cm, ok := c.(map[string]any); ok {
+			if err := rq.checkLocalizations(at("choices."+jsonIndex(i)), cm, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// withoutLocalizations is a command as GET lists it without
+// with_localizations=true: the localization dictionaries are left out (a
+// bot token has no user locale, so there is no name_localized either).
+func withoutLocalizations(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if k != "name_localizations" && k != "description_localizations" {
+				out[k] = withoutLocalizations(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutLocalizations(e)
+		}
+		return out
+	}
+	return v
 }
 
 func bulkCommands(rq *request) (int, any, *apiError) {

@@ -27,7 +27,13 @@
 // character description, messages may not be empty or longer than 2000
 // characters, allowed_mentions may not combine parse "users" with users,
 // callback types must fit the interaction type, EXTERNAL scheduled events
-// need a location and an end time and no channel.
+// need a location and an end time and no channel, localization dictionaries
+// of commands, options and choices are keyed by Discord locales and the
+// localized names of CHAT_INPUT commands and options follow the name rules.
+//
+// Locales: users and guilds default to "en-US"; SetUserLocale sets the
+// "locale" of a user's interactions and SetGuildLocale a guild's
+// preferred_locale (the interactions' guild_locale).
 package fakediscord
 
 import (

@@ -38,6 +38,7 @@ type specOp struct {
 type apiSpec struct {
 	ops      map[string][]*specOp // by method
 	byPath   map[string]bool      // templates
+	locales  map[string]bool      // AvailableLocalesEnum: the locales Discord knows
 	mu       sync.Mutex           // guards compiler and schemas
 	compiler *jsonschema.Compiler
 	schemas  map[string]*jsonschema.Schema
@@ -64,7 +65,16 @@ func parseSpec(raw []byte) (*apiSpec, error) {
 		return nil, fmt.Errorf("fakediscord: parse openapi.json: %w", err)
 	}
 	var typed struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas struct {
+				Locales struct {
+					OneOf []struct {
+						Const string `json:"const"`
+					} `json:"oneOf"`
+				} `json:"AvailableLocalesEnum"`
+			} `json:"schemas"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal(raw, &typed); err != nil {
 		return nil, fmt.Errorf("fakediscord: parse openapi.json paths: %w", err)
@@ -74,7 +84,14 @@ func parseSpec(raw []byte) (*apiSpec, error) {
 	if err := c.AddResource(specURL, doc); err != nil {
 		return nil, fmt.Errorf("fakediscord: add spec resource: %w", err)
 	}
-	s := &apiSpec{ops: map[string][]*specOp{}, byPath: map[string]bool{}, compiler: c, schemas: map[string]*jsonschema.Schema{}}
+	s := &apiSpec{ops: map[string][]*specOp{}, byPath: map[string]bool{}, compiler: c, schemas: map[string]*jsonschema.Schema{},
+		locales: map[string]bool{}}
+	for _, l := range typed.Components.Schemas.Locales.OneOf {
+		s.locales[l.Const] = true
+	}
+	if !s.locales["en-US"] {
+		return nil, fmt.Errorf("fakediscord: openapi.json has no AvailableLocalesEnum with en-US")
+	}
 	for tmpl, item := range typed.Paths {
 		s.byPath[tmpl] = true
 		itemPtr := "#/paths/" + ptrEscape(tmpl)

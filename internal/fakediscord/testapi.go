@@ -176,16 +176,140 @@ func (s *Server) SetDMsClosed(userID string, closed bool) {
 	s.dmClosed[userID] = closed
 }
 
+// RegisteredCommand is an application command as the bot registered it.
+type RegisteredCommand struct {
+	ID, Name, Description string
+	Type                  int    // 1 CHAT_INPUT, 2 USER, 3 MESSAGE
+	GuildID               string // "" for global commands
+	// NameLocalizations and DescriptionLocalizations are exactly as sent
+	// (nil if the bot sent none), keyed by Discord locale ("es-ES", ...).
+	NameLocalizations        map[string]string
+	DescriptionLocalizations map[string]string
+	DefaultMemberPermissions string // "" if unset
+	Options                  []CommandOption
+	Raw                      json.RawMessage // as the API returned it
+}
+
+// CommandOption is an option of a registered command; sub-commands and
+// groups (Type 1, 2) hold their own Options.
+type CommandOption struct {
+	Type                     int
+	Name, Description        string
+	NameLocalizations        map[string]string
+	DescriptionLocalizations map[string]string
+	Required, Autocomplete   bool
+	Choices                  []CommandChoice
+	Options                  []CommandOption
+}
+
+// CommandChoice is a fixed choice of a string, integer or number option.
+type CommandChoice struct {
+	Name              string
+	NameLocalizations map[string]string
+	Value             any // string or float64
+}
+
 // RegisteredCommands returns the commands registered for a guild ("" for
-// global ones) as the API returned them.
-func (s *Server) RegisteredCommands(guildID string) []json.RawMessage {
+// global ones), in registration order.
+func (s *Server) RegisteredCommands(guildID string) []RegisteredCommand {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []json.RawMessage
+	var out []RegisteredCommand
 	for _, c := range s.commands[guildID] {
-		out = append(out, mustJSON(c))
+		raw := mustJSON(c)
+		var w struct {
+			ID                       string            `json:"id"`
+			Name                     string            `json:"name"`
+			Description              string            `json:"description"`
+			Type                     int               `json:"type"`
+			GuildID                  string            `json:"guild_id"`
+			NameLocalizations        map[string]string `json:"name_localizations"`
+			DescriptionLocalizations map[string]string `json:"description_localizations"`
+			DefaultMemberPermissions *string           `json:"default_member_permissions"`
+			Options                  []optionWire      `json:"options"`
+		}
+		if err := json.Unmarshal(raw, &w); err != nil {
+			s.t.Errorf("fakediscord: RegisteredCommands: stored command %s: %v", raw, err)
+			continue
+		}
+		rc := RegisteredCommand{ID: w.ID, Name: w.Name, Description: w.Description, Type: w.Type, GuildID: w.GuildID,
+			NameLocalizations: w.NameLocalizations, DescriptionLocalizations: w.DescriptionLocalizations,
+			Options: convertOptions(w.Options), Raw: raw}
+		if w.DefaultMemberPermissions != nil {
+			rc.DefaultMemberPermissions = *w.DefaultMemberPermissions
+		}
+		out = append(out, rc)
 	}
 	return out
+}
+
+// optionWire is a command option as JSON.
+type optionWire struct {
+	Type                     int               `json:"type"`
+	Name                     string            `json:"name"`
+	Description              string            `json:"description"`
+	NameLocalizations        map[string]string `json:"name_localizations"`
+	DescriptionLocalizations map[string]string `json:"description_localizations"`
+	Required                 bool              `json:"required"`
+	Autocomplete             bool              `json:"autocomplete"`
+	Choices                  []struct {
+		Name              string            `json:"name"`
+		NameLocalizations map[string]string `json:"name_localizations"`
+		Value             any               `json:"value"`
+	} `json:"choices"`
+	Options []optionWire `json:"options"`
+}
+
+func convertOptions(in []optionWire) []CommandOption {
+	var out []CommandOption
+	for _, o := range in {
+		co := CommandOption{Type: o.Type, Name: o.Name, Description: o.Description,
+			NameLocalizations: o.NameLocalizations, DescriptionLocalizations: o.DescriptionLocalizations,
+			Required: o.Required, Autocomplete: o.Autocomplete, Options: convertOptions(o.Options)}
+		for _, c := range o.Choices {
+			co.Choices = append(co.Choices, CommandChoice{Name: c.Name, NameLocalizations: c.NameLocalizations, Value: c.Value})
+		}
+		out = append(out, co)
+	}
+	return out
+}
+
+// SetUserLocale sets the language of a user's Discord client: every
+// interaction the user makes from now on (in a guild or a DM) carries it as
+// "locale". The default is "en-US". locale must be one of Discord's locales.
+func (s *Server) SetUserLocale(userID, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[userID]
+	if u == nil {
+		s.t.Errorf("fakediscord: SetUserLocale: unknown user %q", userID)
+		return
+	}
+	if !s.spec.locales[locale] {
+		s.t.Errorf("fakediscord: SetUserLocale: %q is not a Discord locale", locale)
+		return
+	}
+	u.locale = locale
+}
+
+// SetGuildLocale sets a guild's preferred_locale, as an admin does in the
+// server settings: it is the guild_locale (and guild.locale) of later
+// interactions in the guild, shows in GUILD_CREATE and GET /guilds/{id},
+// and GUILD_UPDATE is dispatched to live gateway sessions. The default is
+// "en-US". locale must be one of Discord's locales.
+func (s *Server) SetGuildLocale(guildID, locale string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.mustGuild(guildID)
+	if g == nil {
+		return
+	}
+	if !s.spec.locales[locale] {
+		s.t.Errorf("fakediscord: SetGuildLocale: %q is not a Discord locale", locale)
+		return
+	}
+	g.locale = locale
+	s.dispatch("GUILD_UPDATE", intentGuilds, s.guildJSON(g))
 }
 
 func snapshotChannel(c *channel) Channel {
