@@ -66,7 +66,7 @@ func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*di
 // listed before.
 func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[string]*discordgo.Channel) error {
 	defer b.locks.Lock(groupID)()
-	g, err := b.domain.Group(ctx, groupID)
+	g, err := b.store.Group(ctx, groupID)
 	if errors.Is(err, domain.ErrNoGroup) || (err == nil && g.State == domain.StateArchived) {
 		return nil // deleted or archived since start-up
 	}

@@ -136,4 +136,6 @@ type Settings struct {
 	CategoryID      string
 	LogChannelID    string
 	Timezone        string
+	Language        string // "en", "es": chosen with /setup language:; empty: follow GuildLocale
+	GuildLocale     string // the server's preferred locale, as Discord last told it
 }

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"hearth/domain"
+	"hearth/messages"
 )
 
 // ChannelSpec describes a group's private channel.
@@ -22,7 +23,7 @@ func (s *Service) channelSpec(g domain.Group, settings domain.Settings) ChannelS
 	return ChannelSpec{
 		GuildID:         g.GuildID,
 		Name:            ChannelName(g.Name),
-		Topic:           ServerPrinter(settings).ChannelTopic(g.Name, g.Description),
+		Topic:           messages.ForServer(settings).ChannelTopic(g.Name, g.Description),
 		CategoryID:      settings.CategoryID,
 		ModeratorRoleID: settings.ModeratorRoleID,
 		FacilitatorID:   g.FacilitatorID,

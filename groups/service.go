@@ -312,13 +312,8 @@ func (s *Service) note(ctx context.Context, settings domain.Settings, text func(
 	if settings.LogChannelID == "" {
 		return
 	}
-	content := text(ServerPrinter(settings))
+	content := text(messages.ForServer(settings))
 	if err := s.Discord.SendMessage(ctx, settings.LogChannelID, content, nil, ""); err != nil {
 		s.Log.Warn("log channel note failed", "guild", settings.GuildID, "err", err)
 	}
-}
-
-// ServerPrinter words what Hearth posts in a server's channels.
-func ServerPrinter(settings domain.Settings) *messages.Printer {
-	return messages.For(messages.English)
 }

@@ -5,8 +5,6 @@ import (
 	"hearth/domain"
 	"testing"
 	"time"
-
-	"hearth/store"
 )
 
 // BenchmarkFireAndSend measures the database work of one reminder: the

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"hearth/store"
 )
 
 func TestLockAtStart(t *testing.T) {
@@ -93,7 +91,7 @@ func TestCompletesAfterSessions(t *testing.T) {
 	h.run()
 	ctx := context.Background()
 	last := madrid("2026-03-09 18:00")
-	if next, ok := h.s.NextSession(g, last); ok {
+	if next := g.UpcomingSessions(last, 1); len(next) > 0 {
 		t.Errorf("a session after the last one: %s", next)
 	}
 	h.advanceTo(madrid("2026-03-10 17:59"))
@@ -119,7 +117,7 @@ func TestCompletionCountsFromStart(t *testing.T) {
 	// comes before 24h after the last, so that is when it completes.
 	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 2, StartAt: madrid("2026-03-05 12:00"),
 		Schedule: "0 18 * * *"}, "u1")
-	if next, ok := h.s.NextSession(g, h.clock.Now()); !ok || !next.Equal(madrid("2026-03-05 18:00")) {
+	if next, ok := g.NextSession(h.clock.Now()); !ok || !next.Equal(madrid("2026-03-05 18:00")) {
 		t.Errorf("next session %s %v, want the first after the start", next, ok)
 	}
 	h.run()

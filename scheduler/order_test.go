@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"hearth/store"
 )
 
 // queueingSender is a sender with a first come, first served queue, like

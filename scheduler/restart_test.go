@@ -5,8 +5,6 @@ import (
 	"hearth/domain"
 	"testing"
 	"time"
-
-	"hearth/store"
 )
 
 func TestRestartNeitherMissesNorRepeats(t *testing.T) {

@@ -5,8 +5,6 @@ import (
 	"hearth/domain"
 	"testing"
 	"time"
-
-	"hearth/store"
 )
 
 // A crash leaves an attempt whose outcome is unknown (the message went
@@ -151,11 +149,11 @@ func TestStartedDuringASessionCountsIt(t *testing.T) {
 	ctx := context.Background()
 	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 4, Schedule: "0 18 * * MON"}, "u1")
 	now := h.clock.Now()
-	at := h.s.StartedAt(g, now)
+	at := g.StartedAt(now)
 	if !at.Equal(madrid("2026-03-02 18:00")) {
 		t.Fatalf("StartedAt = %s, want the session under way", at)
 	}
-	if got := h.s.StartedAt(g, madrid("2026-03-02 22:00")); !got.Equal(madrid("2026-03-02 22:00")) {
+	if got := g.StartedAt(madrid("2026-03-02 22:00")); !got.Equal(madrid("2026-03-02 22:00")) {
 		t.Fatalf("four hours after a session began, StartedAt = %s, want now", got)
 	}
 	if err := h.st.Lock(ctx, g.ID, at, h.clock.Now()); err != nil {

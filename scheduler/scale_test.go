@@ -314,7 +314,7 @@ func scaleHearth(t *testing.T, path string, n int) scaleResult {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	s := New(st, sender, nil, RealClock{}, nil)
+	s := New(st, sender, nil, domain.SystemClock{}, nil)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- s.Run(runCtx) }()
@@ -364,7 +364,7 @@ func scaleCron(t *testing.T, path string, n int) scaleResult {
 	for _, g := range groups {
 		i := int(g.ID - 1)
 		m, h, d := scaleSpec(i)
-		leads, err := ParseReminders(g.Reminders)
+		leads, err := domain.ParseReminders(g.Reminders)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -290,13 +290,14 @@ func (s *Scheduler) lockGroup(ctx context.Context, j domain.Job) error {
 	err := s.st.Lock(ctx, j.GroupID, j.SessionAt, s.clock.Now())
 	switch {
 	case err == nil:
+		// The lock re-planned the group in its transaction: this job is gone.
 		s.log.Info("scheduler: group locked at its start", "group", j.GroupID, "at", j.SessionAt)
+		return nil
 	case errors.Is(err, domain.ErrAlreadyLocked), errors.Is(err, domain.ErrArchived),
 		errors.Is(err, domain.ErrNotClosed), errors.Is(err, domain.ErrNoGroup):
-	default:
-		return err
+		return s.st.FinishJob(ctx, j.ID)
 	}
-	return s.st.FinishJob(ctx, j.ID)
+	return err
 }
 
 // completeGroup archives a closed group whose sessions are all held. The

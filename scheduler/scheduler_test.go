@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"hearth/messages"
-	"hearth/store"
 )
 
 // 2026-03-02 is a Monday; clocks in Madrid go forward on Sunday 2026-03-29.
@@ -221,8 +220,10 @@ func TestSplitMentionsLimits(t *testing.T) {
 			if len(p) == 0 || len(p) > maxMentions {
 				t.Errorf("%d members: a part of %d", n, len(p))
 			}
-			if c := len([]rune(messages.Reminder(session, 30*time.Minute, p))); c > maxContent {
-				t.Errorf("%d members: a part of %d characters", n, c)
+			for _, l := range messages.Langs() {
+				if c := len([]rune(messages.For(l).Reminder(session, 30*time.Minute, p))); c > maxContent {
+					t.Errorf("%d members, %s: a part of %d characters", n, l, c)
+				}
 			}
 			joined = append(joined, p...)
 		}

@@ -68,19 +68,28 @@ func txJobs(ctx context.Context, tx *sql.Tx, groupID int64) ([]domain.Job, error
 	return out, rows.Err()
 }
 
+// writeJobs makes a group's pending jobs exactly jobs. A job of the same
+// kind and lead time is updated in place, keeping its id, so that a worker
+// holding the id of a job that was re-planned meanwhile never acts on
+// another job.
 func writeJobs(ctx context.Context, tx *sql.Tx, groupID int64, jobs []domain.Job) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID); err != nil {
-		return err
-	}
+	keep := make([]any, 0, len(jobs)*2+1)
+	keep = append(keep, groupID)
+	cond := ""
 	for _, j := range jobs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs
-			(group_id, kind, session_at, lead_seconds, due_at, until_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			(group_id, kind, session_at, lead_seconds, due_at, until_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (group_id, kind, lead_seconds) DO UPDATE SET session_at = excluded.session_at,
+			due_at = excluded.due_at, until_at = excluded.until_at, attempts = excluded.attempts`,
 			groupID, j.Kind, j.SessionAt.Unix(), int64(j.Lead/time.Second), toUnix(j.DueAt), toUnix(j.UntilAt),
 			j.Attempts); err != nil {
 			return err
 		}
+		cond += " AND NOT (kind = ? AND lead_seconds = ?)"
+		keep = append(keep, j.Kind, int64(j.Lead/time.Second))
 	}
-	return nil
+	_, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`+cond, keep...)
+	return err
 }
 
 // Replan writes group id's plan anew from its row, as every change to the

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"hearth/domain"
+	"hearth/internal/fakeclock"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -11,7 +13,6 @@ import (
 
 	"hearth/bot"
 	"hearth/internal/fakediscord"
-	"hearth/scheduler"
 	"hearth/store"
 )
 
@@ -48,7 +49,7 @@ func benchFanOut(b *testing.B, groups, botLimit int) {
 	start := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC) // a Thursday
 	due := session.Add(-30 * time.Minute)
-	clock := scheduler.NewFakeClock(start)
+	clock := fakeclock.New(start)
 	dbPath := b.TempDir() + "/hearth.db"
 
 	// The groups, each with one member, straight into the database; the
@@ -57,19 +58,15 @@ func benchFanOut(b *testing.B, groups, botLimit int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	planner := scheduler.New(st, nil, nil, clock, nil)
 	for i := range groups {
 		guild := guilds[i%len(guilds)]
 		user := fake.AddMember(guild, "member"+strconv.Itoa(i))
-		g, err := st.CreateGroup(ctx, store.Group{GuildID: guild, Name: "group " + strconv.Itoa(i), Kind: store.KindOpen,
-			Schedule: "0 18 * * THU", Timezone: "UTC", Reminders: "30m", CreatedAt: start})
+		g, err := st.CreateGroup(ctx, domain.Group{GuildID: guild, Name: "group " + strconv.Itoa(i), Kind: domain.KindOpen,
+			Schedule: "0 18 * * THU", Timezone: "UTC", Reminders: "30m", CreatedAt: start}, start)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if err := st.Join(ctx, g.ID, user, start); err != nil {
-			b.Fatal(err)
-		}
-		if err := planner.Reschedule(ctx, g.ID); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"hearth/domain"
 	"io"
 	"log/slog"
 	"net/http"
@@ -471,12 +472,12 @@ func fillGroups(b *testing.B, st *store.Store, e *benchEnv, have, n int) {
 	b.Helper()
 	ctx := context.Background()
 	for i := have; i < n; i++ {
-		g := store.Group{GuildID: e.guild, Name: fmt.Sprintf("Filler Group %05d", i), Kind: store.KindOpen,
+		g := domain.Group{GuildID: e.guild, Name: fmt.Sprintf("Filler Group %05d", i), Kind: domain.KindOpen,
 			Timezone: "UTC", ChannelID: e.fake.GeneralChannelID, CreatedBy: e.mod}
 		if i%2 == 1 {
-			g.Kind, g.Capacity = store.KindClosed, 12
+			g.Kind, g.Capacity = domain.KindClosed, 12
 		}
-		if _, err := st.CreateGroup(ctx, g); err != nil {
+		if _, err := st.CreateGroup(ctx, g, time.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"hearth/scheduler"
+	"hearth/domain"
 )
 
 // Config is Hearth's configuration file; config.example.toml documents it.
@@ -79,7 +79,7 @@ func (c Config) validate(needToken bool) error {
 	if strings.TrimSpace(c.Store.Path) == "" {
 		return errors.New("config: store.path is empty")
 	}
-	if _, err := scheduler.LoadTimezone(c.Defaults.Timezone); err != nil {
+	if _, err := domain.LoadTimezone(c.Defaults.Timezone); err != nil {
 		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", c.Defaults.Timezone)
 	}
 	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {

@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"hearth/domain"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"hearth/internal/fakediscord"
-	"hearth/store"
 )
 
 const (
@@ -97,7 +97,7 @@ func TestClosedGroupLockedByStart(t *testing.T) {
 	r := w.do(w.bob, "join", str("group", "Spring Cohort"))
 	wantReply(t, r, "**Spring Cohort** has already started and is closed to new members. Ask a moderator about the next cohort.")
 	g := w.groupNamed(st, "Spring Cohort")
-	if g.State != store.StateLocked || g.MemberCount != 1 {
+	if g.State != domain.StateLocked || g.MemberCount != 1 {
 		t.Fatalf("group = %s with %d members, want locked with 1", g.State, g.MemberCount)
 	}
 	if _, ok := w.overwrite(g.ChannelID, w.bob); ok {
@@ -128,7 +128,7 @@ func TestNonModeratorsAreRefused(t *testing.T) {
 	if n := len(w.fake.Channels(w.guild)); n != channels {
 		t.Fatalf("channels went from %d to %d after refused commands", channels, n)
 	}
-	if g := w.groupNamed(w.db(), "Grief Circle"); g.State != store.StateActive {
+	if g := w.groupNamed(w.db(), "Grief Circle"); g.State != domain.StateActive {
 		t.Fatalf("group state %s after a refused archive", g.State)
 	}
 }

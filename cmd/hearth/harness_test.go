@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"hearth/domain"
+	"hearth/internal/fakeclock"
 	"io"
 	"log/slog"
 	"os"
@@ -12,7 +14,6 @@ import (
 
 	"hearth/bot"
 	"hearth/internal/fakediscord"
-	"hearth/scheduler"
 	"hearth/store"
 )
 
@@ -36,14 +37,14 @@ type world struct {
 	alice  string
 	bob    string
 	dbPath string
-	clock  *scheduler.FakeClock
+	clock  *fakeclock.Clock
 }
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	fake := fakediscord.New(t)
 	w := &world{t: t, fake: fake, guild: fake.GuildID, dbPath: filepath.Join(t.TempDir(), "hearth.db"),
-		clock: scheduler.NewFakeClock(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))}
+		clock: fakeclock.New(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))}
 	modRole := fake.AddRole(w.guild, "Moderators", permManageChannels)
 	w.mod = fake.AddMember(w.guild, "mod", modRole)
 	w.alice = fake.AddMember(w.guild, "alice")
@@ -172,7 +173,7 @@ func (w *world) db() *store.Store {
 	return st
 }
 
-func (w *world) groupNamed(st *store.Store, name string) store.Group {
+func (w *world) groupNamed(st *store.Store, name string) domain.Group {
 	w.t.Helper()
 	g, err := st.GroupByName(context.Background(), w.guild, name)
 	if err != nil {

@@ -15,6 +15,9 @@ import (
 
 	"hearth/bot"
 	"hearth/commands"
+	"hearth/domain"
+	"hearth/groups"
+	"hearth/internal/grouplock"
 	"hearth/scheduler"
 	"hearth/store"
 )
@@ -73,9 +76,9 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 // hooks let tests and benchmarks reach into a running Hearth; the zero
 // value is what `hearth run` uses.
 type hooks struct {
-	clock      scheduler.Clock // nil: the real clock
-	beforeOpen func(*bot.Bot)  // before connecting to Discord
-	ready      func(*bot.Bot)  // once commands are registered and channels reconciled
+	clock      domain.Clock   // nil: the real clock
+	beforeOpen func(*bot.Bot) // before connecting to Discord
+	ready      func(*bot.Bot) // once commands are registered and channels reconciled
 }
 
 // serve runs the bot until ctx ends, then closes the gateway and the
@@ -83,7 +86,7 @@ type hooks struct {
 func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	clock := h.clock
 	if clock == nil {
-		clock = scheduler.RealClock{}
+		clock = domain.SystemClock{}
 	}
 	st, err := store.Open(ctx, cfg.Store.Path)
 	if err != nil {
@@ -94,12 +97,13 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	if err != nil {
 		return err
 	}
-	locks := &commands.GroupLocks{}
-	app := &commands.App{Store: st, Discord: b, DefaultTimezone: cfg.Defaults.Timezone,
-		DeleteOnArchive: cfg.Groups.OnArchive == "delete", Now: clock.Now, Log: log, Locks: locks}
-	sched := scheduler.New(st, b, app, clock, log)
-	app.Scheduler = sched
-	b.SetRouter(app.Router(), locks)
+	locks := &grouplock.Locks{}
+	deleteOnArchive := cfg.Groups.OnArchive == "delete"
+	svc := &groups.Service{Store: st, Discord: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
+	app := &commands.App{Store: st, Groups: svc, Perms: b, Clock: clock, Log: log,
+		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive}
+	sched := scheduler.New(st, b, svc, clock, log)
+	b.Serve(app.Router(), svc, locks)
 	if h.beforeOpen != nil {
 		h.beforeOpen(b)
 	}
