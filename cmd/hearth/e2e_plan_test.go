@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"hearth/domain"
+)
+
+// A process that died between changing a group and planning its jobs (as
+// an older Hearth could, planning in a second step) left a group with no
+// reminders and no lock. Now the change and its plan commit together, and
+// start-up plans any live group left unplanned: the group still gets its
+// reminder and locks on time.
+func TestGroupLeftUnplannedIsPlannedAtStartUp(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	w.group(w.mod, "create", str("name", "Cohort"), str("type", "closed"), num("sessions", 2),
+		str("schedule", "0 18 * * *"), str("timezone", "UTC"), str("reminder", "30m"))
+	w.do(w.alice, "join", str("group", "Cohort"))
+	g := w.groupNamed(w.db(), "Cohort")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The state the crash left: the group as changed, its plan never written.
+	db, err := sql.Open("sqlite3", "file:"+w.dbPath+"?_foreign_keys=on&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DELETE FROM jobs WHERE group_id = ?`,
+		`UPDATE groups SET planned_at = NULL, lock_at = NULL WHERE id = ?`} {
+		if _, err := db.Exec(q, g.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	w.start()
+	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC) // the first session after the clock's 09:00
+	st := w.db()
+	eventually(t, "the group to be planned again", func() bool {
+		jobs, err := st.Jobs(context.Background(), g.ID)
+		return err == nil && len(jobs) == 3 // lock, reminder, completion
+	})
+	w.clock.Set(session.Add(-30 * time.Minute))
+	msgs := w.waitReminders(g.ChannelID, 1)
+	if len(msgs[0].Mentions) != 1 || msgs[0].Mentions[0] != w.alice {
+		t.Errorf("reminder mentions %v, want exactly alice", msgs[0].Mentions)
+	}
+	w.clock.Set(session.Add(time.Second))
+	eventually(t, "the group to lock at its first session", func() bool {
+		got, err := st.Group(context.Background(), g.ID)
+		return err == nil && got.State == domain.StateLocked && got.LockedAt.Equal(session)
+	})
+	wantReply(t, w.do(w.bob, "join", str("group", "Cohort")), "closed to new members")
+}
