@@ -78,8 +78,20 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
-	b.guilds.register(s)
+	b.guilds.register(s, b.recordLocale)
 	return b, nil
+}
+
+// recordLocale stores a server's preferred locale, which words its channel
+// posts when no language was chosen with /setup.
+func (b *Bot) recordLocale(guildID, locale string) {
+	if guildID == "" || locale == "" || !b.enter() {
+		return
+	}
+	defer b.wg.Done()
+	if err := b.store.SetGuildLocale(b.ctx, guildID, locale); err != nil {
+		b.log.Warn("recording a server's locale failed", "guild", guildID, "err", err)
+	}
 }
 
 // Serve sets the router that answers interactions, and the groups service

@@ -18,17 +18,41 @@ type guildInfo struct {
 	roles   map[string]int64 // role id → permissions; the guild id is @everyone
 }
 
-func (c *guildCache) register(s *discordgo.Session) {
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) { c.setGuild(g.Guild) })
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) { c.setGuild(g.Guild) })
+// register follows the gateway's guild and role events; locale is told
+// each server's preferred locale as Discord sends it.
+func (c *guildCache) register(s *discordgo.Session, locale func(guildID, locale string)) {
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+		if g != nil && g.Guild != nil {
+			c.setGuild(g.Guild)
+			locale(g.ID, g.PreferredLocale)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
+		if g != nil && g.Guild != nil {
+			c.setGuild(g.Guild)
+			locale(g.ID, g.PreferredLocale)
+		}
+	})
 	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
-		if !g.Unavailable { // an outage keeps what we know; removal forgets it
+		if g != nil && g.Guild != nil && !g.Unavailable { // an outage keeps what we know; removal forgets it
 			c.drop(g.ID)
 		}
 	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) { c.setRole(r.GuildID, r.Role) })
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) { c.setRole(r.GuildID, r.Role) })
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) { c.dropRole(r.GuildID, r.RoleID) })
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
+		if r != nil && r.GuildRole != nil {
+			c.setRole(r.GuildID, r.Role)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
+		if r != nil && r.GuildRole != nil {
+			c.setRole(r.GuildID, r.Role)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
+		if r != nil {
+			c.dropRole(r.GuildID, r.RoleID)
+		}
+	})
 }
 
 func (c *guildCache) setGuild(g *discordgo.Guild) {

@@ -89,10 +89,18 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 	reset := option(discordgo.ApplicationCommandOptionString, "reset", "setup_reset")
 	reset.Choices = []*discordgo.ApplicationCommandOptionChoice{
 		choice("moderator_role", "choice_moderator_role"), choice("category", "choice_category"),
-		choice("log_channel", "choice_log_channel"), choice("timezone", "choice_timezone")}
+		choice("log_channel", "choice_log_channel"), choice("timezone", "choice_timezone"),
+		choice("language", "choice_language")}
+	// One choice per catalogue language, named in itself: a new catalogue
+	// file adds its choice.
+	language := option(discordgo.ApplicationCommandOptionString, "language", "setup_language")
+	for _, l := range messages.Langs() {
+		language.Choices = append(language.Choices, &discordgo.ApplicationCommandOptionChoice{
+			Name: messages.For(l).LanguageName(), Value: string(l)})
+	}
 	setup := command("setup", "setup",
 		option(discordgo.ApplicationCommandOptionRole, "moderator_role", "setup_moderator_role"),
-		category, logChannel, timezone, reset)
+		category, logChannel, timezone, language, reset)
 	setup.DefaultMemberPermissions = &manageGuild
 
 	cmds := []*discordgo.ApplicationCommand{

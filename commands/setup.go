@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"hearth/domain"
+	"hearth/messages"
 )
 
 // setup answers /setup: it changes the options given and shows the result.
@@ -26,6 +27,8 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		st.LogChannelID = ""
 	case "timezone":
 		st.Timezone = ""
+	case "language":
+		st.Language = ""
 	default:
 		return Response{}, domain.Input("reset", domain.ProblemInvalid).With(o.String("reset"))
 	}
@@ -48,6 +51,13 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		}
 		st.Timezone = tz
 	}
+	if o.Has("language") {
+		l, ok := messages.ParseLang(o.String("language"))
+		if !ok {
+			return Response{}, domain.Input("language", domain.ProblemInvalid).With(o.String("language"))
+		}
+		st.Language = string(l)
+	}
 	if len(o) > 0 {
 		if err := a.Store.SaveSettings(ctx, st); err != nil {
 			return Response{}, err
@@ -62,6 +72,7 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		tz = a.DefaultTimezone
 	}
 	reply := p.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz, tzDefault)
+	reply += "\n" + p.SettingsLanguage(messages.ForServer(st).LanguageName(), st.Language == "")
 	if failed > 0 {
 		reply += "\n" + p.ModRoleNotMoved(failed)
 	}

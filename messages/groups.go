@@ -233,6 +233,18 @@ func (p *Printer) Settings(changed bool, modRole, category, logChannel, timezone
 	return strings.Join(lines, "\n")
 }
 
+// SettingsLanguage is the line of /setup's reply that names the language
+// of channel posts; fromServer says it follows the server's own locale.
+func (p *Printer) SettingsLanguage(language string, fromServer bool) string {
+	if fromServer {
+		return p.fill("settings_language_default", args{"Language": language})
+	}
+	return p.fill("settings_language", args{"Language": language})
+}
+
+// LanguageName is the name of the Printer's language, in that language.
+func (p *Printer) LanguageName() string { return p.text("language_name") }
+
 // Notes in the server's log channel. They say who acted, never who is in a group.
 func (p *Printer) NoteCreated(group string, kind domain.Kind, by string) string {
 	return p.fill("note_created", args{"Group": Name(group), "Kind": p.kind(kind), "User": User(by)})

@@ -12,22 +12,31 @@ import (
 // empty ones.
 func (s *Store) Settings(ctx context.Context, guildID string) (domain.Settings, error) {
 	st := domain.Settings{GuildID: guildID}
-	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone
+	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone, language, guild_locale
 		FROM guild_settings WHERE guild_id = ?`, guildID).
-		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone)
+		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone, &st.Language, &st.GuildLocale)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
 	return st, err
 }
 
-// SaveSettings stores a server's settings, replacing the old ones.
+// SaveSettings stores a server's /setup choices, replacing the old ones;
+// the server's locale is SetGuildLocale's.
 func (s *Store) SaveSettings(ctx context.Context, st domain.Settings) error {
 	_, err := s.exec(ctx, `INSERT INTO guild_settings
-		(guild_id, moderator_role_id, category_id, log_channel_id, timezone) VALUES (?, ?, ?, ?, ?)
+		(guild_id, moderator_role_id, category_id, log_channel_id, timezone, language) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id) DO UPDATE SET moderator_role_id = excluded.moderator_role_id,
 		category_id = excluded.category_id, log_channel_id = excluded.log_channel_id,
-		timezone = excluded.timezone`,
-		st.GuildID, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, st.Timezone)
+		timezone = excluded.timezone, language = excluded.language`,
+		st.GuildID, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, st.Timezone, st.Language)
+	return err
+}
+
+// SetGuildLocale records a server's preferred locale as Discord tells it.
+func (s *Store) SetGuildLocale(ctx context.Context, guildID, locale string) error {
+	_, err := s.exec(ctx, `INSERT INTO guild_settings (guild_id, guild_locale) VALUES (?, ?)
+		ON CONFLICT (guild_id) DO UPDATE SET guild_locale = excluded.guild_locale
+		WHERE guild_settings.guild_locale <> excluded.guild_locale`, guildID, locale)
 	return err
 }
