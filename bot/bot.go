@@ -1,7 +1,3 @@
-// Package bot is Hearth's Discord side: it holds the discordgo session,
-// registers the commands, routes interactions to the commands package and
-// answers within Discord's deadline, applies channel changes with retries,
-// and reconciles channel overwrites with the database at start-up.
 package bot
 
 import (

@@ -32,7 +32,7 @@ func newRewriteTransport(apiURL string, next http.RoundTripper) (*rewriteTranspo
 
 func (t *rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	loc := apiPrefix.FindStringIndex(req.URL.Path)
-	if req.URL.Host != "discord.com" || loc == nil {
+	if req.URL.Host != "discord.com" || loc == nil { // log only: a host, not words
 		return t.next.RoundTrip(req)
 	}
 	rest := req.URL.Path[loc[1]:]

@@ -1,8 +1,3 @@
-// Package scheduler owns time in Hearth: it parses session schedules and
-// reminder lead times, and runs the one loop that sends reminders, locks
-// closed groups at their start and completes them after their last session.
-// Every job is a database row with its next fire time, so a restart loses
-// nothing and repeats nothing.
 package domain
 
 import (
@@ -49,6 +44,7 @@ func ParseSchedule(spec string) (sched Schedule, err error) {
 	refuse := func(p Problem) (Schedule, error) {
 		return Schedule{}, &InputError{Field: "schedule", Problem: p, Input: spec}
 	}
+	// reason is the cron parser's own explanation, in English, or empty.
 	unreadable := func(reason string) (Schedule, error) {
 		return Schedule{}, &InputError{Field: "schedule", Problem: ProblemInvalid, Input: spec, Reason: reason}
 	}
@@ -66,7 +62,7 @@ func ParseSchedule(spec string) (sched Schedule, err error) {
 	defer func() {
 		// The cron parser panics on some malformed input; no input may crash us.
 		if r := recover(); r != nil {
-			sched, err = unreadable("it is malformed")
+			sched, err = unreadable("")
 		}
 	}()
 	parsed, perr := specParser.Parse(spec)
@@ -87,7 +83,7 @@ func ParseSchedule(spec string) (sched Schedule, err error) {
 		spec:     spec,
 	}
 	if sched.minute == 0 || sched.hour == 0 || sched.dom == 0 || sched.month == 0 || sched.dow == 0 {
-		return unreadable("a field is empty")
+		return unreadable("")
 	}
 	if !sched.happens() {
 		return refuse(ProblemNever)

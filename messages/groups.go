@@ -43,7 +43,7 @@ func (p *Printer) GroupLine(name string, kind domain.Kind, status domain.Status,
 		b.WriteString(" · ")
 		b.WriteString(p.status(status))
 	}
-	if seatsLeft > 0 {
+	if seatsLeft > 0 && status != domain.StatusLocked { // a started cohort takes nobody: no seats to show
 		b.WriteString(" · ")
 		b.WriteString(p.count("seats_left", seatsLeft, nil))
 	}

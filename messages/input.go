@@ -25,7 +25,9 @@ func (p *Printer) Input(e *domain.InputError) string {
 	// English has every message, and another language falls back to it.
 	en := For(English)
 	id := "input_" + e.Field + "_" + string(e.Problem)
-	if e.Reason != "" && en.has(id+"_reason") {
+	// Reason is the cron parser's explanation, which exists in English
+	// only: another language leaves it out rather than mix languages.
+	if e.Reason != "" && p.lang == English && en.has(id+"_reason") {
 		id += "_reason"
 	}
 	if !en.has(id) {

@@ -13,25 +13,7 @@ import (
 	"hearth/messages"
 )
 
-// How a reminder is sent once, also across crashes:
-//
-//  1. The intent is recorded first: a firings row keyed by group, session and
-//     lead time (UNIQUE), in the same transaction that moves the job on to the
-//     next session. A second intent for the same reminder is refused by the
-//     key, so a rescheduled or replayed job never sends again.
-//  2. Before each message, the time of the attempt is recorded; each message
-//     carries a nonce derived from the key and its part number, sent with
-//     enforce_nonce, so Discord drops a repeat of it for a few minutes.
-//  3. After Discord confirms, the part is recorded as sent; after the last
-//     part, the firing is 'sent'.
-//
-// A crash between 2 and 3 leaves an attempt whose outcome the bot cannot know.
-// At start-up the reminder is sent again with the same nonce only if its
-// session has not begun and the attempt is recent enough (nonceWindow) for
-// Discord to drop the repeat; otherwise it is skipped and logged: we would
-// rather miss a reminder than ping people twice. A failure the sender reports
-// as such (the message was not created) is retried with backoff until the
-// session begins.
+// The once-only guarantee of reminders is explained in doc.go.
 
 // nonceWindow is how long after an attempt a repeat with the same nonce is
 // still dropped by Discord. Discord documents only "the past few minutes";
@@ -141,11 +123,11 @@ func (s *Scheduler) reminderIntent(g domain.Group, members []string, j domain.Jo
 	skip := ""
 	switch {
 	case tooLate(j.SessionAt, j.Lead, now):
-		skip = "its session had begun (the bot was down or busy)"
+		skip = "its session had begun (the bot was down or busy)" // log only
 	case g.ChannelID == "":
-		skip = "the group has no channel"
+		skip = "the group has no channel" // log only
 	case len(members) == 0:
-		skip = "the group has no members"
+		skip = "the group has no members" // log only
 	default:
 		f.Mentions = members
 	}

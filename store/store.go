@@ -1,6 +1,3 @@
-// Package store keeps Hearth's state in SQLite. Each exported operation is one
-// transaction that enforces the rules that must hold atomically (capacity, the
-// lock of closed groups, unique names) and reports refusals as typed errors.
 package store
 
 import (

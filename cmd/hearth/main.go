@@ -1,4 +1,3 @@
-// Command hearth runs the Hearth support-group bot.
 package main
 
 import (

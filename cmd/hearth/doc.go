@@ -1,0 +1,2 @@
+// Command hearth runs the Hearth support-group bot.
+package main
