@@ -92,21 +92,3 @@ func parseLead(s string) (time.Duration, bool) {
 	}
 	return total, true
 }
-
-// FormatReminders writes lead times back in the form ParseReminders reads,
-// such as "24h,30m".
-func FormatReminders(leads []time.Duration) string {
-	parts := make([]string, len(leads))
-	for i, d := range leads {
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		switch {
-		case h > 0 && m > 0:
-			parts[i] = strconv.Itoa(h) + "h" + strconv.Itoa(m) + "m"
-		case h > 0:
-			parts[i] = strconv.Itoa(h) + "h"
-		default:
-			parts[i] = strconv.Itoa(m) + "m"
-		}
-	}
-	return strings.Join(parts, ",")
-}

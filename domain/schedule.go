@@ -255,27 +255,3 @@ func LoadTimezone(name string) (*time.Location, error) {
 	locations.Store(name, loc)
 	return loc, nil
 }
-
-// NextSessions returns the next n sessions of spec in timezone strictly
-// after `after`. Errors are user-presentable.
-func NextSessions(spec, timezone string, after time.Time, n int) ([]time.Time, error) {
-	sched, err := ParseSchedule(spec)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := LoadTimezone(timezone)
-	if err != nil {
-		return nil, err
-	}
-	n = min(n, 1000)
-	out := make([]time.Time, 0, max(n, 0))
-	for len(out) < n {
-		next := sched.Next(after, loc)
-		if next.IsZero() {
-			break
-		}
-		out = append(out, next)
-		after = next
-	}
-	return out, nil
-}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +182,46 @@ func TestNextSessions(t *testing.T) {
 func isInput(err error, field string) bool {
 	var ie *InputError
 	return errors.As(err, &ie) && ie.Field == field
+}
+
+// FormatReminders writes lead times back in the form ParseReminders reads,
+// such as "24h,30m".
+func FormatReminders(leads []time.Duration) string {
+	parts := make([]string, len(leads))
+	for i, d := range leads {
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		switch {
+		case h > 0 && m > 0:
+			parts[i] = strconv.Itoa(h) + "h" + strconv.Itoa(m) + "m"
+		case h > 0:
+			parts[i] = strconv.Itoa(h) + "h"
+		default:
+			parts[i] = strconv.Itoa(m) + "m"
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// NextSessions returns the next n sessions of spec in timezone strictly
+// after `after`. Errors are user-presentable.
+func NextSessions(spec, timezone string, after time.Time, n int) ([]time.Time, error) {
+	sched, err := ParseSchedule(spec)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := LoadTimezone(timezone)
+	if err != nil {
+		return nil, err
+	}
+	n = min(n, 1000)
+	out := make([]time.Time, 0, max(n, 0))
+	for len(out) < n {
+		next := sched.Next(after, loc)
+		if next.IsZero() {
+			break
+		}
+		out = append(out, next)
+		after = next
+	}
+	return out, nil
 }

@@ -102,8 +102,8 @@ func TestCrashBeforeSendIsSentAfterRestart(t *testing.T) {
 	intent := domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: j.SessionAt, Lead: j.Lead,
 		State: domain.FiringSending, Mentions: []string{"u1"}, CreatedAt: h.clock.Now()}
 	next := j.SessionAt.AddDate(0, 0, 7)
-	if _, created, err := h.st.RecordFiring(ctx, j, intent, next, next.Add(-j.Lead)); err != nil || !created {
-		t.Fatalf("record intent: %v %v", created, err)
+	if recs, err := h.st.RecordFirings(ctx, []domain.FiringIntent{{Job: j, Firing: intent, NextSession: next, NextDue: next.Add(-j.Lead)}}); err != nil || !recs[0].Created {
+		t.Fatalf("record intent: %+v %v", recs, err)
 	}
 	h.clock.Set(madrid("2026-03-02 17:50"))
 	h.run()

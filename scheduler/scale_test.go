@@ -289,7 +289,7 @@ func waitFor(done func() bool) {
 func scaleHearth(t *testing.T, path string, n int) scaleResult {
 	ctx := context.Background()
 	// The probes' jobs are written first, as a running Hearth would have.
-	st, err := store.Open(ctx, path)
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -298,18 +298,21 @@ func scaleHearth(t *testing.T, path string, n int) scaleResult {
 	for _, probes := range []map[string]time.Time{spread, burst} {
 		for ch, at := range probes {
 			id, _ := strconv.ParseInt(ch[1:], 10, 64)
-			if err := st.ReplaceJobs(ctx, id+1, []domain.Job{{Kind: domain.JobReminder, SessionAt: at.Add(time.Hour),
-				Lead: time.Hour, DueAt: at}}); err != nil {
+			if _, err := db.Exec(`DELETE FROM jobs WHERE group_id = ?`, id+1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(`INSERT INTO jobs (group_id, kind, session_at, lead_seconds, due_at) VALUES (?, 'reminder', ?, 3600, ?)`,
+				id+1, at.Add(time.Hour).Unix(), at.Unix()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	st.Close()
+	db.Close()
 	runtime.GC()
 
 	sender := &timingSender{sent: map[string]time.Time{}}
 	began := time.Now()
-	st, err = store.Open(ctx, path)
+	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

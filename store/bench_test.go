@@ -211,12 +211,6 @@ func BenchmarkGrowth(b *testing.B) {
 					return err
 				})
 			})
-			b.Run("UserGroups", func(b *testing.B) {
-				runWorkers(b, 1, "queries/s", func(int) error {
-					_, err := s.UserGroups(ctx, "g1", "regular")
-					return err
-				})
-			})
 		})
 	}
 }

@@ -122,15 +122,6 @@ func (s *Store) Groups(ctx context.Context, guildID string) ([]domain.Group, err
 		WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, guildID)
 }
 
-// UserGroups lists the live groups of a server that userID belongs to. It
-// starts from the user's memberships, so its cost follows how many groups
-// they are in, not how many the server has.
-func (s *Store) UserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error) {
-	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM memberships m
-		JOIN groups g ON g.id = m.group_id
-		WHERE m.user_id = ? AND g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key`, userID, guildID)
-}
-
 // ListGroups returns the first limit live groups of a server by name, which
 // of them userID is in, and how many there are in all: /groups shows one
 // message's worth, so it reads no more than that. The groups carry what
