@@ -25,8 +25,13 @@ func scanJob(r rowScanner) (domain.Job, error) {
 	return j, nil
 }
 
-func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]domain.Job, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func queryJobs(ctx context.Context, q querier, query string, args ...any) ([]domain.Job, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +49,7 @@ func (s *Store) queryJobs(ctx context.Context, query string, args ...any) ([]dom
 
 // Jobs lists a group's pending jobs.
 func (s *Store) Jobs(ctx context.Context, groupID int64) ([]domain.Job, error) {
-	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ? ORDER BY kind, lead_seconds DESC`, groupID)
+	return queryJobs(ctx, s.db, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ? ORDER BY kind, lead_seconds DESC`, groupID)
 }
 
 // NextWake is the earliest time a job or a reminder retry is due, found
@@ -64,7 +69,7 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 // DueJobs returns up to limit jobs due at or before now, earliest first;
 // jobs due at the same second come in group order.
 func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]domain.Job, error) {
-	return s.queryJobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at, group_id, id LIMIT ?`,
+	return queryJobs(ctx, s.db, `SELECT `+jobColumns+` FROM jobs WHERE due_at <= ? ORDER BY due_at, group_id, id LIMIT ?`,
 		now.Unix(), limit)
 }
 

@@ -52,20 +52,7 @@ func (s *Store) planTx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 func txJobs(ctx context.Context, tx *sql.Tx, groupID int64) ([]domain.Job, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ?`, groupID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []domain.Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ?`, groupID)
 }
 
 // writeJobs makes a group's pending jobs exactly jobs. A job of the same
