@@ -79,10 +79,11 @@ func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, err
 	if err != nil {
 		return g, err
 	}
-	g, err = s.Store.CreateGroup(ctx, g, s.Clock.Now())
+	created, err := s.Store.CreateGroup(ctx, g, s.Clock.Now())
 	if err != nil {
-		return g, err
+		return g, err // as given, so that a refusal can name it
 	}
+	g = created
 	defer s.Locks.Lock(g.ID)()
 	channelID, err := s.Discord.CreateGroupChannel(ctx, s.channelSpec(g, settings))
 	if err != nil {

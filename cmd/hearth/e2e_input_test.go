@@ -28,7 +28,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}{
 		{"empty name", create(str("name", "   "), str("type", "open")), "give the group a name"},
 		{"name over 100 characters", create(str("name", long), str("type", "open")), "100 characters"},
-		{"duplicate name", create(str("name", "grief CIRCLE"), str("type", "open")), "already a group called"},
+		{"duplicate name", create(str("name", "grief CIRCLE"), str("type", "open")), "already a group called **grief CIRCLE**"},
 		{"capacity 0", create(str("name", "A"), str("type", "open"), num("capacity", 0)), "from 1 to 1000"},
 		{"capacity 1001", create(str("name", "A"), str("type", "open"), num("capacity", 1001)), "from 1 to 1000"},
 		{"sessions 0", create(str("name", "A"), str("type", "closed"), num("sessions", 0)), "from 1 to 520"},
