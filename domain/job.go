@@ -71,6 +71,19 @@ type FiringRecord struct {
 // ArchiveUndo is what it takes to put an archived group back as it was
 // when the change to its channel fails: its state and its pending jobs.
 type ArchiveUndo struct {
-	State State
-	Jobs  []Job
+	State  State
+	Jobs   []Job
+	LockAt time.Time
+}
+
+// Backoff is the wait before retry n (1, 2, ...) of a job or a reminder
+// that failed: 5s doubling to 5 minutes.
+func Backoff(n int) time.Duration {
+	if n < 1 {
+		n = 1
+	}
+	if n > 7 {
+		return 5 * time.Minute
+	}
+	return min(5*time.Second<<(n-1), 5*time.Minute)
 }

@@ -49,7 +49,7 @@ type Store interface {
 	Lock(ctx context.Context, groupID int64, at, now time.Time) error
 	SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error
 	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
-	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo) error
+	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
 }
 
 // Service carries out the changes in a group's life.
@@ -247,7 +247,7 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 			s.Log.Warn("archive undone: channel change failed", "group", g.ID, "err", err)
 			uctx, cancel := undoContext(ctx)
 			defer cancel()
-			if uerr := s.Store.Unarchive(uctx, g.ID, undo); uerr != nil {
+			if uerr := s.Store.Unarchive(uctx, g.ID, undo, s.Clock.Now()); uerr != nil {
 				s.Log.Error("undo archive failed", "group", g.ID, "err", uerr)
 			}
 			return err

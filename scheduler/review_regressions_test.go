@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"hearth/domain"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestArchiveUndoneKeepsTheJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.advanceTo(madrid("2026-03-02 17:30")) // due while the channel change runs
-	if err := h.st.Unarchive(ctx, g.ID, prev); err != nil {
+	if err := h.st.Unarchive(ctx, g.ID, prev, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	h.advanceTo(madrid("2026-03-09 17:31"))
@@ -164,5 +165,45 @@ func TestStartedDuringASessionCountsIt(t *testing.T) {
 	next := g.UpcomingSessions(now, 5)
 	if len(next) != 3 || !next[2].Equal(madrid("2026-03-23 18:00")) {
 		t.Fatalf("sessions left = %v, want the next three Mondays", next)
+	}
+}
+
+// flakyCompleter archives as the groups service does, but the first time
+// the channel change "fails" and the archive is undone.
+type flakyCompleter struct {
+	fakeCompleter
+	failed bool
+}
+
+func (c *flakyCompleter) Complete(ctx context.Context, groupID int64) error {
+	if !c.failed {
+		c.failed = true
+		undo, err := c.st.Archive(ctx, groupID, c.clock.Now())
+		if err != nil {
+			return err
+		}
+		if err := c.st.Unarchive(ctx, groupID, undo, c.clock.Now()); err != nil {
+			return err
+		}
+		return errors.New("discord refused the channel change")
+	}
+	return c.fakeCompleter.Complete(ctx, groupID)
+}
+
+// A completion whose archive failed and was undone is tried again, and
+// the group completes: the job it was running is not left in flight.
+func TestCompletionRetriedAfterAnUndoneArchive(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-01 12:00"))
+	g := h.group(domain.Group{Kind: domain.KindClosed, Sessions: 1, Schedule: "0 18 * * MON"}, "u1")
+	flaky := &flakyCompleter{fakeCompleter: fakeCompleter{st: h.st, clock: h.clock}}
+	h.s = New(h.st, h.discord, flaky, h.clock, nil)
+	h.complete = &flaky.fakeCompleter
+	h.run()
+	h.advanceTo(madrid("2026-03-03 18:01")) // a day after its one session, and a retry later
+	if !flaky.failed {
+		t.Fatal("the completion was never tried")
+	}
+	if done := h.complete.Done(); len(done) != 1 || done[0] != g.ID {
+		t.Fatalf("completed %v after a failed first try, want the group", done)
 	}
 }

@@ -131,7 +131,8 @@ func (s *Scheduler) wake() {
 func (s *Scheduler) Run(ctx context.Context) error {
 	replanned, err := s.st.ReplanUnplanned(ctx, s.clock.Now())
 	if err != nil {
-		return fmt.Errorf("scheduler: plan unplanned groups: %w", err)
+		// The others run; those are tried again at the next start.
+		s.log.Error("scheduler: some groups left unplanned could not be planned", "err", err)
 	}
 	if replanned > 0 {
 		s.log.Info("scheduler: planned groups left unplanned by an earlier version", "count", replanned)
@@ -322,16 +323,8 @@ func (s *Scheduler) completeGroup(ctx context.Context, j domain.Job) {
 	s.wake() // the loop may be asleep until later than the retry
 }
 
-// backoff is the wait before retry n (1, 2, ...): 5s doubling to 5 minutes.
-func backoff(n int) time.Duration {
-	if n < 1 {
-		n = 1
-	}
-	if n > 7 {
-		return 5 * time.Minute
-	}
-	return min(5*time.Second<<(n-1), 5*time.Minute)
-}
+// backoff is the wait before retry n (1, 2, ...): domain.Backoff.
+func backoff(n int) time.Duration { return domain.Backoff(n) }
 
 // workQueue hands tasks from the loop to the workers without ever blocking
 // the loop; it holds small closures over ids, the rest is in the database.

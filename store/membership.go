@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"hearth/domain"
 
 	"context"
@@ -154,10 +155,12 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at, now time.Time) erro
 func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error) {
 	var undo domain.ArchiveUndo
 	err := s.planTx(ctx, func(tx *sql.Tx) error {
-		err := s.txQueryRow(ctx, tx, `SELECT state FROM groups WHERE id = ?`, groupID).Scan(&undo.State)
+		var lockAt sql.NullInt64
+		err := s.txQueryRow(ctx, tx, `SELECT state, lock_at FROM groups WHERE id = ?`, groupID).Scan(&undo.State, &lockAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.ErrNoGroup
 		}
+		undo.LockAt = fromUnix(lockAt)
 		if err != nil {
 			return err
 		}
@@ -175,13 +178,23 @@ func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (domai
 	return undo, err
 }
 
-// Unarchive puts an archived group back as Archive found it, jobs included,
-// so that a reminder that fell due meanwhile is still sent. It fails with
-// domain.ErrNameTaken if a new live group has taken the name meanwhile.
-func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo) error {
+// Unarchive puts an archived group back as Archive found it, jobs and
+// planned lock included, so that a reminder that fell due meanwhile is
+// still sent. A job that was in flight when it was archived (the
+// completion that archived it) is due again after a backoff, counting the
+// attempt. It fails with domain.ErrNameTaken if a new live group has taken
+// the name meanwhile.
+func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error {
+	jobs := slices.Clone(undo.Jobs)
+	for i, j := range jobs {
+		if j.DueAt.IsZero() {
+			jobs[i].Attempts++
+			jobs[i].DueAt = now.Add(domain.Backoff(jobs[i].Attempts))
+		}
+	}
 	return s.planTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL WHERE id = ? AND state = 'archived'`,
-			undo.State, groupID)
+		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL, lock_at = ? WHERE id = ? AND state = 'archived'`,
+			undo.State, toUnix(undo.LockAt), groupID)
 		if isUniqueViolation(err) {
 			return domain.ErrNameTaken
 		}
@@ -191,6 +204,6 @@ func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.Archiv
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		return writeJobs(ctx, tx, groupID, undo.Jobs)
+		return writeJobs(ctx, tx, groupID, jobs)
 	})
 }

@@ -55,28 +55,22 @@ func txJobs(ctx context.Context, tx *sql.Tx, groupID int64) ([]domain.Job, error
 	return queryJobs(ctx, tx, `SELECT `+jobColumns+` FROM jobs WHERE group_id = ?`, groupID)
 }
 
-// writeJobs makes a group's pending jobs exactly jobs. A job of the same
-// kind and lead time is updated in place, keeping its id, so that a worker
-// holding the id of a job that was re-planned meanwhile never acts on
-// another job.
+// writeJobs makes a group's pending jobs exactly jobs, each a new row with
+// a new id (ids are never reused): a worker still holding the id of a job
+// it read before the change finds nothing, and re-reads the due jobs.
 func writeJobs(ctx context.Context, tx *sql.Tx, groupID int64, jobs []domain.Job) error {
-	keep := make([]any, 0, len(jobs)*2+1)
-	keep = append(keep, groupID)
-	cond := ""
+	if _, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`, groupID); err != nil {
+		return err
+	}
 	for _, j := range jobs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jobs
-			(group_id, kind, session_at, lead_seconds, due_at, until_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (group_id, kind, lead_seconds) DO UPDATE SET session_at = excluded.session_at,
-			due_at = excluded.due_at, until_at = excluded.until_at, attempts = excluded.attempts`,
+			(group_id, kind, session_at, lead_seconds, due_at, until_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			groupID, j.Kind, j.SessionAt.Unix(), int64(j.Lead/time.Second), toUnix(j.DueAt), toUnix(j.UntilAt),
 			j.Attempts); err != nil {
 			return err
 		}
-		cond += " AND NOT (kind = ? AND lead_seconds = ?)"
-		keep = append(keep, j.Kind, int64(j.Lead/time.Second))
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE group_id = ?`+cond, keep...)
-	return err
+	return nil
 }
 
 // Replan writes group id's plan anew from its row, as every change to the
@@ -86,8 +80,9 @@ func (s *Store) Replan(ctx context.Context, groupID int64, now time.Time) error 
 }
 
 // ReplanUnplanned plans every live group whose plan was never written (an
-// older Hearth changed it and died before planning) and returns how many
-// there were.
+// older Hearth changed it and died before planning) and returns how many it
+// planned. A group that cannot be planned does not stop the others: their
+// errors are returned together, and it is tried again at the next start.
 func (s *Store) ReplanUnplanned(ctx context.Context, now time.Time) (int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM groups WHERE planned_at IS NULL AND state <> 'archived' ORDER BY id`)
 	if err != nil {
@@ -106,12 +101,17 @@ func (s *Store) ReplanUnplanned(ctx context.Context, now time.Time) (int, error)
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	planned := 0
+	var errs []error
 	for _, id := range ids {
-		if err := s.Replan(ctx, id, now); err != nil && !errors.Is(err, domain.ErrNoGroup) {
-			return 0, err
+		switch err := s.Replan(ctx, id, now); {
+		case err == nil:
+			planned++
+		case !errors.Is(err, domain.ErrNoGroup):
+			errs = append(errs, fmt.Errorf("group %d: %w", id, err))
 		}
 	}
-	return len(ids), nil
+	return planned, errors.Join(errs...)
 }
 
 // PlanChanged receives after a transaction may have changed some group's

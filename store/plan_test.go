@@ -64,3 +64,125 @@ func TestChangeAndPlanCommitTogether(t *testing.T) {
 		}
 	}
 }
+
+// Review findings, each a test that failed before its fix.
+func TestJobIdsAreNeverReused(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "A", Kind: domain.KindOpen, Schedule: "0 18 * * *", Timezone: "UTC"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := s.Jobs(ctx, a.ID)
+	if _, err := s.Archive(ctx, a.ID, now); err != nil { // drops A's jobs
+		t.Fatal(err)
+	}
+	b, err := s.CreateGroup(ctx, domain.Group{GuildID: "g2", Name: "B", Kind: domain.KindOpen, Schedule: "0 18 * * *", Timezone: "UTC"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A worker still holding A's job finishes it: B's job must stay.
+	for _, j := range old {
+		if err := s.FinishJob(ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if jobs, _ := s.Jobs(ctx, b.ID); len(jobs) != 1 {
+		t.Fatalf("group B has jobs %+v after a stale finish of A's, want its one reminder", jobs)
+	}
+}
+
+func TestStaleReminderAdvanceAfterAScheduleChangeIsRefused(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 17, 30, 0, 0, time.UTC) // a Monday
+	g, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "A", Kind: domain.KindOpen, Schedule: "0 18 * * MON", Timezone: "UTC"},
+		now.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	due, _ := s.DueJobs(ctx, now, 10) // read by the loop...
+	if err := s.SetSchedule(ctx, g.ID, "0 18 * * MON,THU", "UTC", "30m", now); err != nil { // ...then re-planned
+		t.Fatal(err)
+	}
+	next := time.Date(2026, 3, 9, 18, 0, 0, 0, time.UTC) // by the old schedule
+	recs, err := s.RecordFirings(ctx, []domain.FiringIntent{{Job: due[0], NextSession: next, NextDue: next.Add(-30 * time.Minute),
+		Firing: domain.Firing{GroupID: g.ID, Kind: domain.JobReminder, SessionAt: due[0].SessionAt, Lead: due[0].Lead,
+			State: domain.FiringSending, CreatedAt: now}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !recs[0].JobChanged {
+		t.Fatalf("a stale advance was recorded: %+v", recs[0])
+	}
+}
+
+func TestUnarchiveRestoresThePlannedLockAndRetriesTheJobInFlight(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	g, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "Cohort", Kind: domain.KindClosed, Sessions: 1,
+		Schedule: "0 18 * * MON", Timezone: "UTC"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, _ := s.Jobs(ctx, g.ID)
+	for _, j := range jobs {
+		if j.Kind == domain.JobComplete {
+			if ok, err := s.ClaimJob(ctx, j.ID); !ok || err != nil { // the completion in flight
+				t.Fatal(ok, err)
+			}
+		}
+	}
+	undo, err := s.Archive(ctx, g.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Unarchive(ctx, g.ID, undo, now); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Group(ctx, g.ID)
+	if !got.LockAt.Equal(g.LockAt) || got.LockAt.IsZero() {
+		t.Errorf("lock at %s after the undo, want %s", got.LockAt, g.LockAt)
+	}
+	if err := s.Join(ctx, g.ID, "late", g.LockAt.Add(time.Minute)); !errors.Is(err, domain.ErrLocked) {
+		t.Errorf("join after the planned lock: %v, want ErrLocked", err)
+	}
+	jobs, _ = s.Jobs(ctx, g.ID)
+	for _, j := range jobs {
+		if j.Kind == domain.JobComplete && (!j.DueAt.Equal(now.Add(domain.Backoff(1))) || j.Attempts != 1) {
+			t.Errorf("the completion in flight came back as %+v, want due after a backoff", j)
+		}
+	}
+}
+
+func TestOneGroupThatCannotBePlannedDoesNotStopTheOthers(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	var ids []int64
+	for _, name := range []string{"Broken", "Fine"} {
+		g, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: name, Kind: domain.KindOpen, Schedule: "0 18 * * *", Timezone: "UTC"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, g.ID)
+	}
+	if _, err := s.db.Exec(`UPDATE groups SET planned_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE groups SET schedule = 'not a schedule' WHERE id = ?`, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`DELETE FROM jobs`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.ReplanUnplanned(ctx, now)
+	if n != 1 || err == nil {
+		t.Fatalf("planned %d, err %v; want 1 and the broken group's error", n, err)
+	}
+	if jobs, _ := s.Jobs(ctx, ids[1]); len(jobs) != 1 {
+		t.Errorf("the fine group has jobs %+v, want its reminder", jobs)
+	}
+}

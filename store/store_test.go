@@ -63,7 +63,7 @@ func TestGroupNamesAreUniqueIgnoringCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreate(t, s, domain.Group{Name: "GRIEF CIRCLE"})
-	if err := s.Unarchive(ctx, g.ID, domain.ArchiveUndo{State: domain.StateActive}); !errors.Is(err, domain.ErrNameTaken) {
+	if err := s.Unarchive(ctx, g.ID, domain.ArchiveUndo{State: domain.StateActive}, time.Now()); !errors.Is(err, domain.ErrNameTaken) {
 		t.Fatalf("unarchive over a taken name: got %v, want domain.ErrNameTaken", err)
 	}
 	got, err := s.GroupByName(ctx, "g1", "grief circle")
