@@ -1,8 +1,8 @@
 package store
 
 import (
-	"slices"
 	"hearth/domain"
+	"slices"
 
 	"context"
 	"database/sql"

@@ -102,7 +102,7 @@ func TestStaleReminderAdvanceAfterAScheduleChangeIsRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	due, _ := s.DueJobs(ctx, now, 10) // read by the loop...
+	due, _ := s.DueJobs(ctx, now, 10)                                                       // read by the loop...
 	if err := s.SetSchedule(ctx, g.ID, "0 18 * * MON,THU", "UTC", "30m", now); err != nil { // ...then re-planned
 		t.Fatal(err)
 	}
