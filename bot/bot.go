@@ -19,6 +19,13 @@ import (
 	"hearth/store"
 )
 
+// Hearth speaks Discord's API v10. discordgo v0.29.0 asks the gateway for
+// its package-level APIVersion ("9") when it connects; REST requests are
+// sent to discord.api_url (v10 by default) by the rewrite transport. This
+// is the one discordgo global Hearth sets, to the same value for every
+// session in the process.
+func init() { discordgo.APIVersion = "10" }
+
 // Config is what the bot needs to connect.
 type Config struct {
 	Token   string

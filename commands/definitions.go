@@ -111,9 +111,14 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		setup,
 	}
 	if global {
+		// Applications made since mid-2024 default to guild and user
+		// installs, everywhere: Hearth's commands are for servers that
+		// installed it, used in those servers. (Discord takes both fields
+		// on global commands only.)
 		guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+		guildInstall := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 		for _, c := range cmds {
-			c.Contexts = &guildOnly
+			c.Contexts, c.IntegrationTypes = &guildOnly, &guildInstall
 		}
 	}
 	return cmds

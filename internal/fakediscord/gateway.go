@@ -94,6 +94,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	c := newGWConn(s, ws)
 	q := r.URL.Query()
 	version := q.Get("v")
+	s.recordGatewayVersion(version)
 	switch {
 	case version != "" && version != "9" && version != "10":
 		c.closeWith(4012)
