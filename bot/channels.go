@@ -158,7 +158,8 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 			var m discordgo.Message
 			err = json.Unmarshal(body, &m)
 		}
-		if err != nil && !isRefusal(err) {
+		var ns notSent
+		if err != nil && !isRefusal(err) && !errors.As(err, &ns) {
 			uncertain = true
 		}
 		return err
@@ -167,6 +168,8 @@ func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentio
 	switch {
 	case err != nil && uncertain:
 		return errors.Join(scheduler.ErrOutcomeUnknown, err)
+	case errors.As(err, new(notSent)):
+		return errors.Join(scheduler.ErrNotSent, err) // only this try, and none before it, left
 	case err != nil && !errors.As(err, &rl):
 		return errors.Join(scheduler.ErrRefused, err) // a 4xx: asking again cannot help
 	}

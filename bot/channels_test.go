@@ -113,3 +113,29 @@ func TestRateLimitIsWaitedOutWithinTheDeadline(t *testing.T) {
 		t.Fatalf("the wait ignored the deadline: %s", took)
 	}
 }
+
+// A message still waiting for its place under the global limit when the
+// caller gives up never reached the network: it is reported as not sent,
+// not as an outcome unknown, so that a restart sends it normally.
+func TestSendMessageCancelledInThePacerIsNotSent(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Write([]byte(`{"id":"1","channel_id":"123","content":"hi"}`))
+	}))
+	defer srv.Close()
+	b, err := New(Config{Token: "x", APIURL: srv.URL}, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.pacer.pause(time.Now().Add(time.Hour)) // the global limit is spent
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = b.SendMessage(ctx, "123", "hi", []string{"1"}, "nonce-0")
+	if !errors.Is(err, scheduler.ErrNotSent) || errors.Is(err, scheduler.ErrOutcomeUnknown) {
+		t.Fatalf("err = %v, want ErrNotSent and not ErrOutcomeUnknown", err)
+	}
+	if n.Load() != 0 {
+		t.Fatalf("%d requests reached the server", n.Load())
+	}
+}

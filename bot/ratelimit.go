@@ -118,8 +118,11 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		case <-timer.C:
 		case <-ctx.Done():
 			timer.Stop()
-			return nil, ctx.Err()
+			return nil, notSent{ctx.Err()}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, notSent{err}
 	}
 	resp, err := t.next.RoundTrip(req)
 	if err == nil && resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("X-RateLimit-Global") != "" {
@@ -131,6 +134,13 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, err
 }
+
+// notSent is the error of a request given up before it left: nothing of
+// it reached Discord.
+type notSent struct{ err error }
+
+func (e notSent) Error() string { return "not sent: " + e.err.Error() }
+func (e notSent) Unwrap() error { return e.err }
 
 // countsGlobally reports whether a request counts against the global
 // limit: it is made with the bot's token and is neither an interaction

@@ -256,7 +256,9 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 			return
 		}
 		if err != nil {
-			known := !uncertain && !errors.Is(err, ErrOutcomeUnknown) && !gaveUp
+			// A message that never left is known not sent, even when the
+			// send gave up (a shutdown while it waited for its place).
+			known := !uncertain && (errors.Is(err, ErrNotSent) || (!errors.Is(err, ErrOutcomeUnknown) && !gaveUp))
 			s.retry(ctx, f, err, known)
 			return
 		}

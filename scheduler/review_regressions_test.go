@@ -207,3 +207,35 @@ func TestCompletionRetriedAfterAnUndoneArchive(t *testing.T) {
 		t.Fatalf("completed %v after a failed first try, want the group", done)
 	}
 }
+
+// waitingSender is a sender whose messages wait for their place under the
+// rate limit until the send is given up, and so never leave.
+type waitingSender struct{ waiting chan struct{} }
+
+func (s waitingSender) SendMessage(ctx context.Context, _, _ string, _ []string, _ string) error {
+	s.waiting <- struct{}{}
+	<-ctx.Done()
+	return errors.Join(ErrNotSent, ctx.Err())
+}
+
+// A reminder still waiting for its place at shutdown was never sent: it is
+// recorded as such, and a restart more than two minutes later sends it,
+// since its session has not begun (issue 10, defect 11).
+func TestReminderWaitingAtShutdownIsSentAfterALateRestart(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	g := h.group(domain.Group{Schedule: "0 18 * * MON"}, "u1")
+	waiting := waitingSender{waiting: make(chan struct{}, 1)}
+	h.s = New(h.st, waiting, h.complete, h.clock, nil)
+	h.run()
+	go h.clock.Set(madrid("2026-03-02 17:30"))
+	<-waiting.waiting
+	h.stop() // shutdown while it waits
+	h.clock.Set(madrid("2026-03-02 17:35"))
+	h.open()
+	h.run()
+	h.advanceTo(madrid("2026-03-02 17:36"))
+	msgs := h.discord.Messages()
+	if len(msgs) != 1 || msgs[0].Channel != g.ChannelID {
+		t.Fatalf("%d reminders after the restart, want the one that never left (firings %+v)", len(msgs), h.firings(g.ID))
+	}
+}

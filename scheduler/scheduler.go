@@ -28,6 +28,11 @@ type Sender interface {
 // not exist, such as a timeout once the request was written.
 var ErrOutcomeUnknown = errors.New("scheduler: send outcome unknown")
 
+// ErrNotSent marks a send that never reached the network (it was still
+// waiting for its place under the rate limit when it was given up): no
+// message can exist, so it is retried like any known failure.
+var ErrNotSent = errors.New("scheduler: message not sent")
+
 // ErrRefused marks a send that Discord refused for good (the channel is
 // gone, the bot lost access): trying again cannot help, so the reminder is
 // skipped and logged.
