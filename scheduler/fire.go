@@ -230,6 +230,14 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 			continue
 		}
 		now := s.clock.Now()
+		if tooLate(f.SessionAt, f.Lead, now) {
+			// Its turn came too late (a long queue under the rate limit):
+			// a reminder of a session under way is no reminder.
+			s.log.Warn("scheduler: reminder not sent: its session began while it waited", "group", f.GroupID,
+				"session", f.SessionAt, "lead", f.Lead, "parts_sent", i)
+			s.finish(dbctx, f, domain.FiringSkipped)
+			return
+		}
 		sending, err := s.st.BeginAttempt(dbctx, f.ID, now)
 		if err != nil {
 			s.retry(ctx, f, err, false)

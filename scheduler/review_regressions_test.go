@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hearth/domain"
 	"testing"
 	"time"
@@ -237,5 +238,84 @@ func TestReminderWaitingAtShutdownIsSentAfterALateRestart(t *testing.T) {
 	msgs := h.discord.Messages()
 	if len(msgs) != 1 || msgs[0].Channel != g.ChannelID {
 		t.Fatalf("%d reminders after the restart, want the one that never left (firings %+v)", len(msgs), h.firings(g.ID))
+	}
+}
+
+// A reminder whose turn to send comes after its session has begun is not
+// sent (issue 10, defect 1): the check runs right before every send, not
+// only for reminders resumed after a restart.
+func TestReminderWhoseTurnComesTooLateIsSkipped(t *testing.T) {
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	h.group(domain.Group{Schedule: "0 18 * * MON"}, "a1")
+	late := h.group(domain.Group{Schedule: "0 18 * * MON"}, "b1")
+	hang := make(chan struct{})
+	h.discord.hang, h.discord.hanging = hang, make(chan struct{}, 1)
+	h.run()
+	go h.clock.Set(madrid("2026-03-02 17:30"))
+	<-h.discord.hanging // the first group's send is stuck; the second waits its turn
+	h.clock.Set(madrid("2026-03-02 18:01"))
+	close(hang)
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		fs := h.firings(late.ID)
+		if len(fs) == 1 && fs[0].State != domain.FiringSending {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, m := range h.discord.Calls() {
+		if m.Channel == late.ChannelID {
+			t.Errorf("a reminder went out at %s, after its session began", m.At)
+		}
+	}
+	if fs := h.firings(late.ID); len(fs) != 1 || fs[0].State != domain.FiringSkipped {
+		t.Errorf("firings %+v, want one skipped", fs)
+	}
+}
+
+// blockedSender holds every send until released, as Discord's rate limit
+// would under sustained demand.
+type blockedSender struct {
+	release chan struct{}
+	inner   *fakeDiscord
+}
+
+func (s blockedSender) SendMessage(ctx context.Context, ch, content string, ids []string, nonce string) error {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return errors.Join(ErrNotSent, ctx.Err())
+	}
+	return s.inner.SendMessage(ctx, ch, content, ids, nonce)
+}
+
+// Demand beyond what can be sent waits in the database, not in memory: the
+// queue of sends never holds more than maxQueued, and every reminder still
+// goes out once the sends flow (issue 10, defect 1).
+func TestSendQueueIsBounded(t *testing.T) {
+	defer func(n int) { maxQueued = n }(maxQueued)
+	maxQueued = 4
+	h := newHarness(t, madrid("2026-03-02 17:00"))
+	for i := range 30 {
+		h.group(domain.Group{Schedule: "0 18 * * MON"}, fmt.Sprintf("u%d", i))
+	}
+	sender := blockedSender{release: make(chan struct{}), inner: h.discord}
+	h.s = New(h.st, sender, h.complete, h.clock, nil)
+	h.run()
+	go h.clock.Set(madrid("2026-03-02 17:30"))
+	time.Sleep(200 * time.Millisecond)
+	h.s.queue.mu.Lock()
+	peak := h.s.queue.peak
+	h.s.queue.mu.Unlock()
+	if peak > maxQueued {
+		t.Errorf("%d sends queued at once, want at most %d", peak, maxQueued)
+	}
+	close(sender.release)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(h.discord.Messages()) < 30 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(h.discord.Messages()); n != 30 {
+		t.Errorf("%d reminders sent, want all 30", n)
 	}
 }

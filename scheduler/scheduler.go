@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -104,7 +105,8 @@ type Scheduler struct {
 	sleeping atomic.Bool
 	busy     atomic.Int64
 
-	lastPrune time.Time // when ended firings were last deleted; the loop's own
+	lastPrune time.Time  // when ended firings were last deleted; the loop's own
+	queue     *workQueue // the running loop's, for tests
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -150,6 +152,8 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		s.log.Info("scheduler: resuming work left in flight by the last run", "count", recovered)
 	}
 	q := newWorkQueue(func() { s.busy.Add(1) })
+	q.limit, q.onDrain = maxQueued, s.wake
+	s.queue = q
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -184,6 +188,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 	now := s.clock.Now()
 	for range 1000 { // bounded, so that a job that refuses to move cannot spin forever
+		if q.full() {
+			// Sends are queued beyond what the rate limit lets out soon:
+			// claim no more (the rest wait in the database, in due order)
+			// until the workers have drained half; they wake the loop.
+			return maxSleep
+		}
 		jobs, err := s.st.DueJobs(ctx, now, batch)
 		if err != nil {
 			return s.dbError(ctx, "read due jobs", err)
@@ -200,6 +210,8 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 				}
 			}
 		}
+		// No more reminders than the queue has room for; the rest stay due.
+		reminders = reminders[:min(len(reminders), q.room())]
 		// The due reminders in one go; should that fail, one by one, so
 		// that one that cannot be recorded does not hold up the rest.
 		err = errOneByOne
@@ -223,6 +235,9 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 			return s.dbError(ctx, "read due reminders", err)
 		}
 		for _, f := range firings {
+			if q.full() {
+				break
+			}
 			if err := s.resumeFiring(ctx, q, f, now); err != nil {
 				return s.dbError(ctx, "resume reminder", err)
 			}
@@ -331,14 +346,50 @@ func (s *Scheduler) completeGroup(ctx context.Context, j domain.Job) {
 // backoff is the wait before retry n (1, 2, ...): domain.Backoff.
 func backoff(n int) time.Duration { return domain.Backoff(n) }
 
+// maxQueued bounds the sends handed to the workers and not yet begun, so
+// that demand beyond Discord's rate limit waits in the database instead of
+// growing memory: at the global limit this is ten seconds of reminders.
+var maxQueued = 500
+
 // workQueue hands tasks from the loop to the workers without ever blocking
 // the loop; it holds small closures over ids, the rest is in the database.
+// The loop asks full before claiming more work; once it was full, the
+// workers call onDrain when half of it is done.
 type workQueue struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	tasks  []func(context.Context)
-	closed bool
-	onPush func()
+	mu        sync.Mutex
+	cond      *sync.Cond
+	tasks     []func(context.Context)
+	closed    bool
+	onPush    func()
+	limit     int // 0: unbounded
+	onDrain   func()
+	throttled bool
+	peak      int // the most tasks queued at once, for tests
+}
+
+// room is how many more tasks the queue takes before it is full; taking
+// them all makes it full.
+func (q *workQueue) room() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.limit <= 0 {
+		return math.MaxInt
+	}
+	room := max(q.limit-len(q.tasks), 0)
+	if room == 0 {
+		q.throttled = true
+	}
+	return room
+}
+
+// full reports whether the queue holds limit tasks or more.
+func (q *workQueue) full() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.limit > 0 && len(q.tasks) >= q.limit {
+		q.throttled = true
+	}
+	return q.throttled
 }
 
 func newWorkQueue(onPush func()) *workQueue {
@@ -353,6 +404,7 @@ func (q *workQueue) push(task func(context.Context)) {
 	}
 	q.mu.Lock()
 	q.tasks = append(q.tasks, task)
+	q.peak = max(q.peak, len(q.tasks))
 	q.mu.Unlock()
 	q.cond.Signal()
 }
@@ -369,6 +421,12 @@ func (q *workQueue) pop() (func(context.Context), bool) {
 	task := q.tasks[0]
 	q.tasks[0] = nil
 	q.tasks = q.tasks[1:]
+	if q.throttled && len(q.tasks) <= q.limit/2 {
+		q.throttled = false
+		if q.onDrain != nil {
+			q.onDrain() // does not block
+		}
+	}
 	return task, true
 }
 
