@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -65,7 +66,15 @@ func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*di
 // reconcileGroup repairs one group; channels is its server's channels, as
 // listed before.
 func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[string]*discordgo.Channel) error {
-	defer b.locks.Lock(groupID)()
+	// Bounded: a group's lock is not held through rate-limit waits for
+	// ever; what is left undone is repaired at the next start.
+	ctx, cancel := context.WithTimeout(ctx, reconcileGroupTimeout)
+	defer cancel()
+	unlock, err := b.locks.Lock(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	g, err := b.store.Group(ctx, groupID)
 	if errors.Is(err, domain.ErrNoGroup) || (err == nil && g.State == domain.StateArchived) {
 		return nil // deleted or archived since start-up
@@ -120,6 +129,9 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[st
 	}
 	return errors.Join(errs...)
 }
+
+// reconcileGroupTimeout bounds the repair of one group.
+const reconcileGroupTimeout = time.Minute
 
 // remakeChannel makes g's channel anew: it was never made (a crash
 // mid-create) or was deleted by hand.

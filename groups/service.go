@@ -84,7 +84,14 @@ func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, err
 		return g, err // as given, so that a refusal can name it
 	}
 	g = created
-	defer s.Locks.Lock(g.ID)()
+	unlock, err := s.Locks.Lock(ctx, g.ID)
+	if err != nil {
+		undo, cancel := undoContext(ctx)
+		defer cancel()
+		s.deleteGroup(undo, g.ID)
+		return g, err
+	}
+	defer unlock()
 	channelID, err := s.Discord.CreateGroupChannel(ctx, s.channelSpec(g, settings))
 	if err != nil {
 		s.Log.Warn("create undone: channel not made", "group", g.ID, "err", err)
@@ -136,7 +143,11 @@ func (s *Service) RemakeChannel(ctx context.Context, g domain.Group) (string, er
 // channel, undoing the membership if Discord refuses. Refusals are the
 // store's (domain.ErrFull, domain.ErrLocked, ...) or ErrDiscord.
 func (s *Service) Join(ctx context.Context, g domain.Group, userID string) error {
-	defer s.Locks.Lock(g.ID)()
+	unlock, err := s.Locks.Lock(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := s.Store.Join(ctx, g.ID, userID, s.Clock.Now()); err != nil {
 		return err
 	}
@@ -175,7 +186,11 @@ func (s *Service) dropGrant(ctx context.Context, g domain.Group, userID string) 
 // is returned as it was then. A facilitator keeps their own overwrite: they
 // still facilitate the group.
 func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (domain.Group, error) {
-	defer s.Locks.Lock(groupID)()
+	unlock, err := s.Locks.Lock(ctx, groupID)
+	if err != nil {
+		return domain.Group{}, err
+	}
+	defer unlock()
 	g, err := s.Store.Group(ctx, groupID)
 	if err != nil {
 		return g, err
@@ -225,7 +240,11 @@ func (s *Service) SetSchedule(ctx context.Context, g domain.Group, spec, timezon
 // channel (read-only, or deleted per groups.on_archive), undoing the first
 // if the second fails. It returns domain.ErrArchived if it already was.
 func (s *Service) Archive(ctx context.Context, groupID int64) error {
-	defer s.Locks.Lock(groupID)()
+	unlock, err := s.Locks.Lock(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	g, err := s.Store.Group(ctx, groupID)
 	if err != nil {
 		return err
