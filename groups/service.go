@@ -50,6 +50,8 @@ type Store interface {
 	SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error
 	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
 	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
+	FinishArchive(ctx context.Context, groupID int64) error
+	PendingArchives(ctx context.Context) ([]domain.Group, error)
 }
 
 // Service carries out the changes in a group's life.
@@ -272,11 +274,49 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 			return err
 		}
 	}
+	if err := s.Store.FinishArchive(ctx, g.ID); err != nil {
+		// The name stays held; start-up finishes it (ResumeArchives).
+		s.Log.Warn("recording a finished archive failed", "group", g.ID, "err", err)
+	}
 	s.Log.Info("group archived", "guild", g.GuildID, "group", g.ID)
 	if settings, err := s.Store.Settings(ctx, g.GuildID); err == nil {
 		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteArchived(g.Name) })
 	}
 	return nil
+}
+
+// ResumeArchives finishes the archives a dead process left half done: the
+// group is archived in the database and still holds its name; its channel
+// is made read-only (or deleted) now.
+func (s *Service) ResumeArchives(ctx context.Context) error {
+	pending, err := s.Store.PendingArchives(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, g := range pending {
+		errs = append(errs, s.resumeArchive(ctx, g))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Service) resumeArchive(ctx context.Context, g domain.Group) error {
+	unlock, err := s.Locks.Lock(ctx, g.ID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if g.ChannelID != "" {
+		members, err := s.Store.Members(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.Discord.ArchiveChannel(ctx, g.ChannelID, members, s.DeleteOnArchive); err != nil {
+			return err
+		}
+	}
+	s.Log.Info("finished an archive left half done", "group", g.ID)
+	return s.Store.FinishArchive(ctx, g.ID)
 }
 
 // Complete archives a closed group after its last session; it is the

@@ -151,7 +151,9 @@ func (s *Store) Lock(ctx context.Context, groupID int64, at, now time.Time) erro
 
 // Archive ends a group: its state, and its jobs dropped in the same
 // transaction (an archived group is reminded of nothing). It returns what
-// Unarchive needs to undo it when the channel change fails.
+// Unarchive needs to undo it when the channel change fails. The group keeps
+// its name until FinishArchive: until the channel change is done, nobody
+// else can take it.
 func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error) {
 	var undo domain.ArchiveUndo
 	err := s.planTx(ctx, func(tx *sql.Tx) error {
@@ -170,7 +172,7 @@ func (s *Store) Archive(ctx context.Context, groupID int64, at time.Time) (domai
 		if undo.Jobs, err = txJobs(ctx, tx, groupID); err != nil {
 			return err
 		}
-		if _, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'archived', archived_at = ? WHERE id = ?`, at.Unix(), groupID); err != nil {
+		if _, err = s.txExec(ctx, tx, `UPDATE groups SET state = 'archived', archived_at = ?, archive_pending = 1 WHERE id = ?`, at.Unix(), groupID); err != nil {
 			return err
 		}
 		return s.replan(ctx, tx, groupID, at)
@@ -193,8 +195,8 @@ func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.Archiv
 		}
 	}
 	return s.planTx(ctx, func(tx *sql.Tx) error {
-		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL, lock_at = ? WHERE id = ? AND state = 'archived'`,
-			undo.State, toUnix(undo.LockAt), groupID)
+		res, err := s.txExec(ctx, tx, `UPDATE groups SET state = ?, archived_at = NULL, lock_at = ?, archive_pending = 0
+			WHERE id = ? AND state = 'archived'`, undo.State, toUnix(undo.LockAt), groupID)
 		if isUniqueViolation(err) {
 			return domain.ErrNameTaken
 		}
@@ -206,4 +208,17 @@ func (s *Store) Unarchive(ctx context.Context, groupID int64, undo domain.Archiv
 		}
 		return writeJobs(ctx, tx, groupID, jobs)
 	})
+}
+
+// FinishArchive records that an archived group's channel change is done:
+// its name is free for the next cohort.
+func (s *Store) FinishArchive(ctx context.Context, groupID int64) error {
+	_, err := s.exec(ctx, `UPDATE groups SET archive_pending = 0 WHERE id = ? AND state = 'archived'`, groupID)
+	return err
+}
+
+// PendingArchives lists the archived groups whose channel change was never
+// confirmed done (the process died mid-archive).
+func (s *Store) PendingArchives(ctx context.Context) ([]domain.Group, error) {
+	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.archive_pending = 1 ORDER BY g.id`)
 }

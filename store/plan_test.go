@@ -186,3 +186,40 @@ func TestOneGroupThatCannotBePlannedDoesNotStopTheOthers(t *testing.T) {
 		t.Errorf("the fine group has jobs %+v, want its reminder", jobs)
 	}
 }
+
+// An archive holds its name until its channel change is done, so that
+// undoing a failed one never collides with a new group of the same name
+// (issue 10, defect 5).
+func TestUndoingAnArchiveNeverFailsOnTheName(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	g := mustCreate(t, s, domain.Group{Name: "Grief Circle"})
+	undo, err := s.Archive(ctx, g.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Meanwhile someone creates the next cohort with the same name.
+	if _, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "grief circle", Kind: domain.KindOpen, Timezone: "UTC"}, now); !errors.Is(err, domain.ErrNameTaken) {
+		t.Fatalf("a new group took the name of one still being archived: %v", err)
+	}
+	if err := s.Unarchive(ctx, g.ID, undo, now); err != nil {
+		t.Fatalf("undoing the archive: %v", err)
+	}
+	if got, _ := s.Group(ctx, g.ID); got.State != domain.StateActive {
+		t.Fatalf("state %s after the undo", got.State)
+	}
+	// A finished archive frees it.
+	if _, err := s.Archive(ctx, g.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if pending, _ := s.PendingArchives(ctx); len(pending) != 1 {
+		t.Fatalf("pending archives %+v, want the one in progress", pending)
+	}
+	if err := s.FinishArchive(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateGroup(ctx, domain.Group{GuildID: "g1", Name: "grief circle", Kind: domain.KindOpen, Timezone: "UTC"}, now); err != nil {
+		t.Fatalf("the name is not free after the archive finished: %v", err)
+	}
+}

@@ -58,8 +58,11 @@ func TestGroupNamesAreUniqueIgnoringCase(t *testing.T) {
 	}
 	// Another server may use the name.
 	mustCreate(t, s, domain.Group{GuildID: "g2", Name: "Grief Circle"})
-	// Archiving frees the name for the next cohort.
+	// Archiving frees the name for the next cohort, once its channel change is done.
 	if _, err := s.Archive(ctx, g.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishArchive(ctx, g.ID); err != nil {
 		t.Fatal(err)
 	}
 	mustCreate(t, s, domain.Group{Name: "GRIEF CIRCLE"})

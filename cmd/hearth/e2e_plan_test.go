@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,4 +57,42 @@ func TestGroupLeftUnplannedIsPlannedAtStartUp(t *testing.T) {
 		return err == nil && got.State == domain.StateLocked && got.LockedAt.Equal(session)
 	})
 	wantReply(t, w.do(w.bob, "join", str("group", "Cohort")), "closed to new members")
+}
+
+// A process that died mid-archive left the group archived in the database
+// with its channel still writable: start-up finishes the archive, and only
+// then is the name free for the next cohort.
+func TestArchiveLeftHalfDoneIsFinishedAtStartUp(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	w.group(w.mod, "create", str("name", "Cohort"), str("type", "open"))
+	w.do(w.alice, "join", str("group", "Cohort"))
+	g := w.groupNamed(w.db(), "Cohort")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+w.dbPath+"?_foreign_keys=on&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE groups SET state = 'archived', archived_at = 1, archive_pending = 1 WHERE id = ?`, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	w.start()
+	const archivedAllow, archivedDeny = permView | permHistory, permSend
+	eventually(t, "alice's overwrite to be made read-only", func() bool {
+		ow, ok := w.overwrite(g.ChannelID, w.alice)
+		return ok && ow.Allow == archivedAllow && ow.Deny == archivedDeny
+	})
+	st := w.db()
+	eventually(t, "the archive to be recorded as finished", func() bool {
+		pending, err := st.PendingArchives(context.Background())
+		return err == nil && len(pending) == 0
+	})
+	wantReply(t, w.group(w.mod, "create", str("name", "Cohort"), str("type", "open")), "Created")
+	if w.groupNamed(st, "Cohort").ID == g.ID {
+		t.Error("the archived group is live again")
+	}
 }
