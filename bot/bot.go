@@ -52,6 +52,7 @@ type Bot struct {
 	closing   bool
 	atStart   []domain.Group // live groups before any interaction, for reconciliation
 	ready     chan struct{}  // closed after the first READY's set-up
+	sweep     chan struct{}  // pokes sweepStrays
 	ctx       context.Context
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
@@ -78,7 +79,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace,
-		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
+		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
 	b.guilds.register(s, b.recordLocale)
@@ -101,6 +102,7 @@ func (b *Bot) recordLocale(guildID, locale string) {
 // and group locks that reconciliation shares with it. Call it before Open.
 func (b *Bot) Serve(r *commands.Router, svc *groups.Service, locks *grouplock.Locks) {
 	b.router, b.groups, b.locks = r, svc, locks
+	svc.OnStray = b.pokeSweep
 }
 
 // Open connects to the gateway. Commands are registered and overwrites
@@ -172,6 +174,8 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		if err := b.groups.ResumeArchives(b.ctx); err != nil {
 			b.log.Error("finishing archives left half done failed", "err", err)
 		}
+		b.wg.Add(1)
+		go b.sweepStrays()
 	}()
 }
 
@@ -217,6 +221,8 @@ func (b *Bot) retry(ctx context.Context, idempotent bool, call func(...discordgo
 			limited++
 			i-- // a rate limit is not a failure: it says when to come back
 			wait = max(rl.RetryAfter, 10*time.Millisecond)
+		} else if i == attempts-1 {
+			break // the last try failed: no point waiting before giving up
 		}
 		b.log.Warn("Discord call failed; retrying", "attempt", i+1, "in", wait, "err", err)
 		select {
@@ -250,4 +256,53 @@ func transient(err error, idempotent bool) bool {
 func isNotFound(err error) bool {
 	var rest *discordgo.RESTError
 	return errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == http.StatusNotFound
+}
+
+// How often stray overwrites are swept when nothing asks, and how soon a
+// failed sweep is tried again (doubling up to a minute).
+const (
+	sweepEvery      = 10 * time.Minute
+	sweepRetryFirst = time.Second
+	sweepRetryMax   = time.Minute
+)
+
+func (b *Bot) pokeSweep() {
+	select {
+	case b.sweep <- struct{}{}:
+	default:
+	}
+}
+
+// sweepStrays removes the overwrites failed undos left behind: at start,
+// whenever an undo fails, and every sweepEvery; a failed sweep (Discord
+// still down) is tried again with backoff, so nobody keeps access to a
+// group they are no longer in until the next restart.
+func (b *Bot) sweepStrays() {
+	defer b.wg.Done()
+	retry := sweepRetryFirst
+	for {
+		wait := sweepEvery
+		if err := b.groups.SweepGrants(b.ctx); err != nil && b.ctx.Err() == nil {
+			b.log.Warn("removing stray overwrites failed; retrying", "in", retry, "err", err)
+			wait, retry = retry, min(retry*2, sweepRetryMax)
+		} else {
+			retry = sweepRetryFirst
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-b.ctx.Done():
+			timer.Stop()
+			return
+		case <-b.sweep:
+			timer.Stop()
+			if wait != sweepEvery { // a failed sweep waits out its backoff
+				select {
+				case <-b.ctx.Done():
+					return
+				case <-time.After(wait):
+				}
+			}
+		case <-timer.C:
+		}
+	}
 }

@@ -139,3 +139,13 @@ type Settings struct {
 	Language        string // "en", "es": chosen with /setup language:; empty: follow GuildLocale
 	GuildLocale     string // the server's preferred locale, as Discord last told it
 }
+
+// StrayGrant is a member overwrite Hearth may have put on a group's
+// channel for someone who is no longer a member: an undo whose Discord
+// side failed. It must be removed (unless it is the facilitator's own).
+type StrayGrant struct {
+	GroupID       int64
+	ChannelID     string
+	FacilitatorID string
+	UserID        string
+}

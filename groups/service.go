@@ -51,6 +51,7 @@ type Store interface {
 	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
 	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
 	FinishArchive(ctx context.Context, groupID int64) error
+	StrayGrants(ctx context.Context, groupID int64) ([]domain.StrayGrant, error)
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
 }
 
@@ -62,6 +63,9 @@ type Service struct {
 	Clock           domain.Clock
 	Log             *slog.Logger
 	DeleteOnArchive bool // groups.on_archive = "delete"
+	// OnStray is told when an undo left someone's overwrite behind (Discord
+	// failed twice): the bot then sweeps stray grants until it succeeds.
+	OnStray func()
 }
 
 // undoTimeout bounds an undo: it runs even when the request was cancelled,
@@ -171,8 +175,16 @@ func (s *Service) undoJoin(ctx context.Context, g domain.Group, userID string) {
 		s.Log.Error("undo join failed", "group", g.ID, "err", err)
 		return
 	}
-	if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err == nil {
-		s.dropGrant(ctx, g, userID)
+	if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+		s.stray()
+		return
+	}
+	s.dropGrant(ctx, g, userID)
+}
+
+func (s *Service) stray() {
+	if s.OnStray != nil {
+		s.OnStray()
 	}
 }
 
@@ -208,6 +220,7 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 			defer cancel()
 			if uerr := s.Store.Rejoin(undo, g.ID, userID, joinedAt); uerr != nil {
 				s.Log.Error("undo leave failed", "group", g.ID, "err", uerr)
+				s.stray() // no longer a member, maybe still an overwrite
 			}
 			return g, errors.Join(ErrDiscord, err)
 		}
@@ -274,6 +287,11 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 			return err
 		}
 	}
+	// Former members whose overwrite an undo left behind lose it too.
+	if err := s.sweepGroup(ctx, g.ID); err != nil {
+		s.Log.Warn("removing stray overwrites of an archived group failed; will retry", "group", g.ID, "err", err)
+		s.stray()
+	}
 	if err := s.Store.FinishArchive(ctx, g.ID); err != nil {
 		// The name stays held; start-up finishes it (ResumeArchives).
 		s.Log.Warn("recording a finished archive failed", "group", g.ID, "err", err)
@@ -283,6 +301,52 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteArchived(g.Name) })
 	}
 	return nil
+}
+
+// SweepGrants removes the overwrites Hearth may have left to people who are
+// no longer members (an undo whose Discord side failed), in every group,
+// archived ones included. Each group is swept under its lock.
+func (s *Service) SweepGrants(ctx context.Context) error {
+	strays, err := s.Store.StrayGrants(ctx, 0)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	seen := map[int64]bool{}
+	for _, sg := range strays {
+		if seen[sg.GroupID] {
+			continue
+		}
+		seen[sg.GroupID] = true
+		unlock, err := s.Locks.Lock(ctx, sg.GroupID)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		errs = append(errs, s.sweepGroup(ctx, sg.GroupID))
+		unlock()
+	}
+	return errors.Join(errs...)
+}
+
+// sweepGroup removes one group's stray grants; call it under its lock.
+func (s *Service) sweepGroup(ctx context.Context, groupID int64) error {
+	strays, err := s.Store.StrayGrants(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, sg := range strays {
+		if sg.ChannelID != "" && sg.UserID != sg.FacilitatorID {
+			if err := s.Discord.RemoveMember(ctx, sg.ChannelID, sg.UserID); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			s.Log.Info("removed the overwrite a failed undo left to a former member", "group", sg.GroupID)
+		}
+		// DropGrant keeps the grant of someone who rejoined meanwhile.
+		errs = append(errs, s.Store.DropGrant(ctx, sg.GroupID, sg.UserID))
+	}
+	return errors.Join(errs...)
 }
 
 // ResumeArchives finishes the archives a dead process left half done: the

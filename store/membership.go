@@ -222,3 +222,26 @@ func (s *Store) FinishArchive(ctx context.Context, groupID int64) error {
 func (s *Store) PendingArchives(ctx context.Context) ([]domain.Group, error) {
 	return s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.archive_pending = 1 ORDER BY g.id`)
 }
+
+// StrayGrants lists the grants of people who are no longer members, of one
+// group (groupID > 0) or of every group, archived ones included.
+func (s *Store) StrayGrants(ctx context.Context, groupID int64) ([]domain.StrayGrant, error) {
+	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.facilitator_id, gr.user_id
+		FROM grants gr JOIN groups g ON g.id = gr.group_id
+		WHERE (? = 0 OR g.id = ?)
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = gr.group_id AND m.user_id = gr.user_id)
+		ORDER BY g.id, gr.user_id`, groupID, groupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.StrayGrant
+	for rows.Next() {
+		var sg domain.StrayGrant
+		if err := rows.Scan(&sg.GroupID, &sg.ChannelID, &sg.FacilitatorID, &sg.UserID); err != nil {
+			return nil, err
+		}
+		out = append(out, sg)
+	}
+	return out, rows.Err()
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"hearth/domain"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +222,43 @@ func TestSlowRepliesAreDeferred(t *testing.T) {
 	}
 	if !r.Deferred || !r.Ephemeral || !strings.Contains(r.Content, "Welcome") {
 		t.Fatalf("reply = %+v; want a deferred ephemeral welcome", r)
+	}
+}
+
+// A join whose overwrite went through but was answered with a failure,
+// and whose undo then failed during the outage, leaves the person out of
+// the group but with access. Hearth sweeps such stray overwrites as soon as
+// Discord answers again, without a restart; an archive covers them too.
+func TestUndoLeftBehindDuringAnOutageIsRetried(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	for _, name := range []string{"Live", "Ending"} {
+		w.group(w.mod, "create", str("name", name), str("type", "open"))
+	}
+	route := "/channels/{channel_id}/permissions/{overwrite_id}"
+	for _, c := range []struct{ group, user string }{{"Live", w.alice}, {"Ending", w.bob}} {
+		w.fake.FailAppliedNext("PUT", route, 4, 500) // made, but every answer is a 500
+		w.fake.FailNext("DELETE", route, 4, 500)     // and the undo's deletes fail
+		wantReply(t, w.do(c.user, "join", str("group", c.group)), "nothing was changed")
+	}
+	live, ending := w.groupNamed(st, "Live"), w.groupNamed(st, "Ending")
+	wantReply(t, w.group(w.mod, "archive", str("group", "Ending")), "Archived")
+	eventually(t, "the stray overwrites to be removed", func() bool {
+		_, a := w.overwrite(live.ChannelID, w.alice)
+		_, b := w.overwrite(ending.ChannelID, w.bob)
+		return !a && !b
+	})
+	eventually(t, "the stray grants to be dropped", func() bool {
+		strays, err := st.StrayGrants(context.Background(), 0)
+		return err == nil && len(strays) == 0
+	})
+	for _, c := range []struct {
+		g    domain.Group
+		user string
+	}{{live, w.alice}, {ending, w.bob}} {
+		if in, _ := st.IsMember(context.Background(), c.g.ID, c.user); in {
+			t.Errorf("%s is a member of %s", c.user, c.g.Name)
+		}
 	}
 }

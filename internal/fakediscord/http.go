@@ -144,7 +144,8 @@ func (s *Server) handle(r *http.Request, call *Call, body []byte) (int, any, htt
 		s.errorf("%s %s: %s", r.Method, r.URL.RequestURI(), p.msg)
 		return p.status, (&apiError{code: 50035, msg: "Invalid Form Body", errs: p.errs}).body(), hdr
 	}
-	if f := s.takeFault(r.Method, op.Template); f != nil {
+	f := s.takeFault(r.Method, op.Template)
+	if f != nil {
 		if f.hang > 0 {
 			t := time.NewTimer(f.hang)
 			select {
@@ -153,7 +154,7 @@ func (s *Server) handle(r *http.Request, call *Call, body []byte) (int, any, htt
 			case <-s.closed:
 			}
 			t.Stop()
-		} else {
+		} else if !f.applied {
 			return s.injected(hdr, f.status)
 		}
 	}
@@ -172,6 +173,9 @@ func (s *Server) handle(r *http.Request, call *Call, body []byte) (int, any, htt
 	if aerr != nil {
 		return aerr.status, aerr.body(), hdr
 	}
+	if f != nil && f.applied {
+		return s.injected(hdr, f.status) // done, but the answer says otherwise
+	}
 	return status, out, hdr
 }
 
@@ -183,6 +187,7 @@ type fault struct {
 	n             int
 	status        int
 	hang          time.Duration
+	applied       bool // carry the call out, then answer status
 }
 
 // FailNext makes the next n calls of method+route (a spec template such as
@@ -195,6 +200,16 @@ func (s *Server) FailNext(method, route string, n int, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, route: route, n: n, status: status})
+}
+
+// FailAppliedNext makes the next n calls of method+route be carried out,
+// then answer status as FailNext does: Discord did the work, but the
+// caller hears of a failure (a 5xx from a proxy, say) and cannot know it.
+func (s *Server) FailAppliedNext(method, route string, n int, status int) {
+	s.checkRoute(method, route)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: method, route: route, n: n, status: status, applied: true})
 }
 
 // FailAfter lets the next skip calls of method+route through, then fails n
