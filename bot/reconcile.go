@@ -15,36 +15,79 @@ import (
 // the database: a missing channel is made anew, members without their
 // overwrite (or with the read-only one of a failed archive) get it, and the
 // overwrites Hearth granted to people who are no longer members are removed.
-// Role overwrites, the bot's, the facilitator's and any overwrite Hearth did
-// not grant are never touched. Each group is handled under its lock, so
-// commands in flight never interleave with it.
+// The moderator role's access follows the server's settings: a role Hearth
+// gave access to before (a former moderator role) loses it, the current one
+// gets it. Other role overwrites, the bot's, the facilitator's and any
+// overwrite Hearth did not grant are never touched. Each group is handled
+// under its lock, so commands in flight never interleave with it.
 //
 // Channels are read with one request per server, not per group, so that
 // start-up costs a handful of requests under the global rate limit however
 // many groups there are; only the repairs cost one each.
 func (b *Bot) Reconcile(ctx context.Context) error {
 	var errs []error
-	channels := map[string]map[string]*discordgo.Channel{} // guild → channel id → channel
+	guilds := map[string]*guildState{}
 	for _, g := range b.atStart {
-		if _, ok := channels[g.GuildID]; !ok {
-			list, err := b.guildChannels(ctx, g.GuildID)
-			if err != nil {
-				b.log.Error("listing a server's channels failed", "guild", g.GuildID, "err", err)
+		gs, ok := guilds[g.GuildID]
+		if !ok {
+			var err error
+			if gs, err = b.readGuild(ctx, g.GuildID); err != nil {
+				b.log.Error("reading a server's channels or settings failed", "guild", g.GuildID, "err", err)
 				errs = append(errs, err)
 			}
-			channels[g.GuildID] = list // nil after an error: its groups are skipped
+			guilds[g.GuildID] = gs // nil after an error: its groups are skipped
 		}
-		list := channels[g.GuildID]
-		if list == nil {
+		if gs == nil {
 			continue
 		}
-		if err := b.reconcileGroup(ctx, g.ID, list); err != nil {
+		err := b.reconcileGroup(ctx, g.ID, gs)
+		if err == nil {
+			err = b.reconcileRoles(ctx, g.ID, gs)
+		}
+		if err != nil {
 			b.log.Error("reconciling group failed", "group", g.ID, "err", err)
 			errs = append(errs, err)
+			gs.failed = true
+		}
+	}
+	for guildID, gs := range guilds {
+		if gs == nil || gs.failed {
+			continue
+		}
+		for _, role := range gs.roleGrants {
+			if role != gs.settings.ModeratorRoleID {
+				// Gone from every live group's channel (read-only archives
+				// keep theirs until the next /setup moves it).
+				errs = append(errs, b.store.DropRoleGrant(ctx, guildID, role))
+			}
 		}
 	}
 	b.log.Info("reconciled group channels", "groups", len(b.atStart), "failed", len(errs))
 	return errors.Join(errs...)
+}
+
+// guildState is what reconciliation reads of a server once for all its groups.
+type guildState struct {
+	channels   map[string]*discordgo.Channel // by id
+	settings   domain.Settings
+	roleGrants []string
+	failed     bool
+}
+
+func (b *Bot) readGuild(ctx context.Context, guildID string) (*guildState, error) {
+	channels, err := b.guildChannels(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	settings, err := b.store.Settings(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := b.store.RoleGrants(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	return &guildState{channels: channels, settings: settings, roleGrants: roles}, nil
 }
 
 func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*discordgo.Channel, error) {
@@ -65,7 +108,8 @@ func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*di
 
 // reconcileGroup repairs one group; channels is its server's channels, as
 // listed before.
-func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[string]*discordgo.Channel) error {
+func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState) error {
+	channels := gs.channels
 	// Bounded: a group's lock is not held through rate-limit waits for
 	// ever; what is left undone is repaired at the next start.
 	ctx, cancel := context.WithTimeout(ctx, reconcileGroupTimeout)
@@ -127,6 +171,51 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, channels map[st
 		}
 		errs = append(errs, b.store.DropGrant(ctx, g.ID, id))
 	}
+	return errors.Join(errs...)
+}
+
+// reconcileRoles makes the moderator role's access on a group's channel
+// follow the server's settings, read afresh under the server's settings
+// lock: the current role has it, roles Hearth gave it to before do not.
+func (b *Bot) reconcileRoles(ctx context.Context, groupID int64, gs *guildState) error {
+	ctx, cancel := context.WithTimeout(ctx, reconcileGroupTimeout)
+	defer cancel()
+	g, err := b.store.Group(ctx, groupID)
+	if err != nil || g.State == domain.StateArchived || g.ChannelID == "" {
+		return nil // gone, archived or unmade since: nothing to do here
+	}
+	unlock, err := b.groups.LockSettings(ctx, g.GuildID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	settings, err := b.store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return err
+	}
+	roles, err := b.store.RoleGrants(ctx, g.GuildID)
+	if err != nil {
+		return err
+	}
+	has := map[string]bool{}
+	if ch := gs.channels[g.ChannelID]; ch != nil {
+		for _, ow := range ch.PermissionOverwrites {
+			if ow.Type == discordgo.PermissionOverwriteTypeRole {
+				has[ow.ID] = true
+			}
+		}
+	}
+	var errs []error
+	for _, role := range roles {
+		if role != settings.ModeratorRoleID && has[role] {
+			errs = append(errs, b.SetRoleAccess(ctx, g.ChannelID, role, false))
+			b.log.Info("removed a former moderator role's access", "group", g.ID)
+		}
+	}
+	if mod := settings.ModeratorRoleID; mod != "" && !has[mod] {
+		errs = append(errs, b.SetRoleAccess(ctx, g.ChannelID, mod, true))
+	}
+	gs.settings, gs.roleGrants = settings, roles
 	return errors.Join(errs...)
 }
 

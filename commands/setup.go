@@ -11,6 +11,11 @@ import (
 // The router lets only Manage Server (or Administrator) through.
 func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 	p := Printer(in)
+	unlock, err := a.Groups.LockSettings(ctx, in.GuildID)
+	if err != nil {
+		return Response{}, err
+	}
+	defer unlock()
 	st, err := a.Store.Settings(ctx, in.GuildID)
 	if err != nil {
 		return Response{}, err

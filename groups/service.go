@@ -52,6 +52,8 @@ type Store interface {
 	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
 	FinishArchive(ctx context.Context, groupID int64) error
 	StrayGrants(ctx context.Context, groupID int64) ([]domain.StrayGrant, error)
+	GrantRole(ctx context.Context, guildID, roleID string) error
+	DropRoleGrant(ctx context.Context, guildID, roleID string) error
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
 }
 
@@ -60,6 +62,7 @@ type Service struct {
 	Store           Store
 	Discord         Channels
 	Locks           *grouplock.Locks
+	guilds          grouplock.GuildLocks // per server: settings changes, and the channels made with them
 	Clock           domain.Clock
 	Log             *slog.Logger
 	DeleteOnArchive bool // groups.on_archive = "delete"
@@ -81,6 +84,14 @@ func undoContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // private channel, and removes the group again if Discord refuses the
 // channel. by is who created it, for the log channel's note.
 func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, error) {
+	// The settings are read into the channel (the moderator role) under
+	// the server's lock, so that a /setup in flight cannot leave the new
+	// channel with the role it replaces.
+	unlockGuild, err := s.guilds.Lock(ctx, g.GuildID)
+	if err != nil {
+		return g, err
+	}
+	defer unlockGuild()
 	settings, err := s.Store.Settings(ctx, g.GuildID)
 	if err != nil {
 		return g, err
@@ -393,6 +404,13 @@ func (s *Service) Complete(ctx context.Context, groupID int64) error {
 	return err
 }
 
+// LockSettings takes a server's settings lock: /setup holds it from reading
+// the settings to moving the moderator role's access, so that two changes
+// never interleave and a group made meanwhile gets the role that stays.
+func (s *Service) LockSettings(ctx context.Context, guildID string) (unlock func(), err error) {
+	return s.guilds.Lock(ctx, guildID)
+}
+
 // MoveModeratorRole gives the moderator role access to every live group's
 // channel (and read-only archives') and takes it from the role it replaces,
 // so that people who no longer moderate stop seeing the groups. It is
@@ -404,6 +422,10 @@ func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRo
 		var archived []domain.Group
 		archived, err = s.Store.ArchivedGroups(ctx, guildID)
 		groups = append(groups, archived...)
+	}
+	if err == nil && newRole != "" {
+		// Recorded first: reconciliation knows the role as Hearth's.
+		err = s.Store.GrantRole(ctx, guildID, newRole)
 	}
 	if err != nil {
 		s.Log.Error("listing groups for the moderator role failed", "guild", guildID, "err", err)
@@ -424,6 +446,11 @@ func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRo
 		if err != nil {
 			s.Log.Warn("moving moderator access failed", "group", g.ID, "err", err)
 			failed++
+		}
+	}
+	if failed == 0 && oldRole != "" && oldRole != newRole {
+		if err := s.Store.DropRoleGrant(ctx, guildID, oldRole); err != nil {
+			s.Log.Warn("recording a former moderator role's access as gone failed", "guild", guildID, "err", err)
 		}
 	}
 	return failed

@@ -40,3 +40,23 @@ func (s *Store) SetGuildLocale(ctx context.Context, guildID, locale string) erro
 		WHERE guild_settings.guild_locale <> excluded.guild_locale`, guildID, locale)
 	return err
 }
+
+// GrantRole records that Hearth gives roleID access to a server's group
+// channels; record it before the first overwrite is written.
+func (s *Store) GrantRole(ctx context.Context, guildID, roleID string) error {
+	_, err := s.exec(ctx, `INSERT INTO role_grants (guild_id, role_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, guildID, roleID)
+	return err
+}
+
+// DropRoleGrant records that roleID's access is gone from every group
+// channel of the server.
+func (s *Store) DropRoleGrant(ctx context.Context, guildID, roleID string) error {
+	_, err := s.exec(ctx, `DELETE FROM role_grants WHERE guild_id = ? AND role_id = ?`, guildID, roleID)
+	return err
+}
+
+// RoleGrants lists the roles Hearth may have given access to a server's
+// group channels.
+func (s *Store) RoleGrants(ctx context.Context, guildID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT role_id FROM role_grants WHERE guild_id = ? ORDER BY role_id`, guildID)
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -184,5 +186,76 @@ func TestSetupResetClearsASetting(t *testing.T) {
 	wantReply(t, w.do(w.owner(), "setup", str("reset", "moderator_role")), "Moderator role: not set", "Time zone: Europe/Madrid")
 	if _, ok := w.overwrite(g.ChannelID, helpers); ok {
 		t.Fatal("a reset moderator role still sees the group")
+	}
+}
+
+// A moderator role change whose removal of the former role's access failed
+// is finished at start-up: the former role loses access to every group
+// channel, the new one has it, and role overwrites made by hand stay
+// (issue 10, defect 4).
+func TestFormerModeratorRoleLosesAccessAtStartUp(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	oldRole := w.fake.AddRole(w.guild, "Old moderators", 0)
+	newRole := w.fake.AddRole(w.guild, "New moderators", 0)
+	handMade := w.fake.AddRole(w.guild, "Volunteers", 0)
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: oldRole})
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	w.fake.SetOverwrite(g.ChannelID, fakediscord.Overwrite{ID: handMade, Type: 0, Allow: permView})
+
+	w.fake.FailNext("DELETE", "/channels/{channel_id}/permissions/{overwrite_id}", 100, 500)
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: newRole})
+	w.fake.ClearFaults()
+	if _, ok := w.overwrite(g.ChannelID, oldRole); !ok {
+		t.Fatal("the test needs the former role's overwrite to have survived the failure")
+	}
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.start()
+	if _, ok := w.overwrite(g.ChannelID, oldRole); ok {
+		t.Error("the former moderator role still has access after start-up")
+	}
+	if ow, ok := w.overwrite(g.ChannelID, newRole); !ok || ow.Allow != memberAllow {
+		t.Errorf("the new moderator role's overwrite = %+v, %v; want member access", ow, ok)
+	}
+	if _, ok := w.overwrite(g.ChannelID, handMade); !ok {
+		t.Error("a role overwrite made by hand was removed")
+	}
+}
+
+// Moderator role changes and group creation at once leave every channel
+// with exactly the role that stays in the settings.
+func TestConcurrentModeratorRoleChangesAndCreates(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	roles := []string{w.fake.AddRole(w.guild, "A", 0), w.fake.AddRole(w.guild, "B", 0), w.fake.AddRole(w.guild, "C", 0)}
+	var wg sync.WaitGroup
+	for i, role := range roles {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: role})
+		}()
+		go func() {
+			defer wg.Done()
+			w.group(w.mod, "create", str("name", fmt.Sprintf("Group %d", i)), str("type", "open"))
+		}()
+	}
+	wg.Wait()
+	st := w.db()
+	settings, err := st.Settings(context.Background(), w.guild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range roles {
+		g := w.groupNamed(st, fmt.Sprintf("Group %d", i))
+		for _, role := range roles {
+			_, has := w.overwrite(g.ChannelID, role)
+			if want := role == settings.ModeratorRoleID; has != want {
+				t.Errorf("%s: role %s has access %v, want %v (moderator role %s)", g.Name, role, has, want, settings.ModeratorRoleID)
+			}
+		}
 	}
 }

@@ -8,9 +8,16 @@ import (
 // Locks serialises the work on one group that spans the database and
 // Discord (join, leave, archive, start-up reconciliation), so that two of
 // them never interleave and leave the channel disagreeing with the database.
-type Locks struct {
+type Locks = Keyed[int64]
+
+// GuildLocks serialises a server's settings changes with the work that
+// reads them into Discord (a group's channel made with the moderator role).
+type GuildLocks = Keyed[string]
+
+// Keyed is a lock per key, made when first taken and dropped when free.
+type Keyed[K comparable] struct {
 	mu    sync.Mutex
-	locks map[int64]*groupLock
+	locks map[K]*groupLock
 }
 
 type groupLock struct {
@@ -18,13 +25,13 @@ type groupLock struct {
 	users int
 }
 
-// Lock takes group id's lock and returns its release, or ctx's error if
+// Lock takes id's lock and returns its release, or ctx's error if
 // ctx ends first: a caller past its deadline stops waiting, so that one
 // slow holder does not make every request for the group wait forever.
-func (l *Locks) Lock(ctx context.Context, id int64) (unlock func(), err error) {
+func (l *Keyed[K]) Lock(ctx context.Context, id K) (unlock func(), err error) {
 	l.mu.Lock()
 	if l.locks == nil {
-		l.locks = map[int64]*groupLock{}
+		l.locks = map[K]*groupLock{}
 	}
 	gl := l.locks[id]
 	if gl == nil {
