@@ -80,9 +80,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace,
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
-	s.AddHandler(b.onReady)
-	s.AddHandler(b.onInteraction)
-	b.guilds.register(s, b.recordLocale)
+	s.AddHandler(recovered(log, "READY", b.onReady))
+	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
+	b.guilds.register(s, log, b.recordLocale)
 	return b, nil
 }
 

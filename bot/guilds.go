@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"log/slog"
+	"runtime/debug"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
@@ -20,39 +22,39 @@ type guildInfo struct {
 
 // register follows the gateway's guild and role events; locale is told
 // each server's preferred locale as Discord sends it.
-func (c *guildCache) register(s *discordgo.Session, locale func(guildID, locale string)) {
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+func (c *guildCache) register(s *discordgo.Session, log *slog.Logger, locale func(guildID, locale string)) {
+	s.AddHandler(recovered(log, "GuildCreate", func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 		if g != nil && g.Guild != nil {
 			c.setGuild(g.Guild)
 			locale(g.ID, g.PreferredLocale)
 		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
+	}))
+	s.AddHandler(recovered(log, "GuildUpdate", func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
 		if g != nil && g.Guild != nil {
 			c.setGuild(g.Guild)
 			locale(g.ID, g.PreferredLocale)
 		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+	}))
+	s.AddHandler(recovered(log, "GuildDelete", func(_ *discordgo.Session, g *discordgo.GuildDelete) {
 		if g != nil && g.Guild != nil && !g.Unavailable { // an outage keeps what we know; removal forgets it
 			c.drop(g.ID)
 		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
+	}))
+	s.AddHandler(recovered(log, "GuildRoleCreate", func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
 		if r != nil && r.GuildRole != nil {
 			c.setRole(r.GuildID, r.Role)
 		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
+	}))
+	s.AddHandler(recovered(log, "GuildRoleUpdate", func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
 		if r != nil && r.GuildRole != nil {
 			c.setRole(r.GuildID, r.Role)
 		}
-	})
-	s.AddHandler(func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
+	}))
+	s.AddHandler(recovered(log, "GuildRoleDelete", func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
 		if r != nil {
 			c.dropRole(r.GuildID, r.RoleID)
 		}
-	})
+	}))
 }
 
 func (c *guildCache) setGuild(g *discordgo.Guild) {
@@ -124,7 +126,7 @@ func (c *guildCache) permissions(guildID, userID string, roleIDs []string) (int6
 	if g == nil {
 		return 0, false
 	}
-	if userID == g.ownerID {
+	if userID != "" && userID == g.ownerID { // an unknown owner is nobody
 		return discordgo.PermissionAll, true
 	}
 	perms, ok := g.roles[guildID]
@@ -142,4 +144,18 @@ func (c *guildCache) permissions(guildID, userID string, roleIDs []string) (int6
 		return discordgo.PermissionAll, true
 	}
 	return perms, true
+}
+
+// recovered wraps a gateway event handler so that a panic in it (a payload
+// Discord never sends, or a bug) is logged instead of ending the process:
+// discordgo runs handlers in goroutines of their own, outside any recover.
+func recovered[E any](log *slog.Logger, event string, h func(*discordgo.Session, E)) func(*discordgo.Session, E) {
+	return func(s *discordgo.Session, e E) {
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("gateway event handler panicked", "event", event, "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
+		h(s, e)
+	}
 }

@@ -39,3 +39,13 @@ func TestGuildPermissions(t *testing.T) {
 		t.Errorf("after reading the roles: %d, %v", got, ok)
 	}
 }
+
+// A caller without a user id is never the server's owner, even when the
+// owner is not known yet (issue 10, defect 9).
+func TestNoUserIsNeverTheOwner(t *testing.T) {
+	var c guildCache
+	c.setRoles("g", []*discordgo.Role{{ID: "g", Permissions: 0}}) // owner unknown until GUILD_CREATE
+	if perms, ok := c.permissions("g", "", nil); !ok || perms != 0 {
+		t.Fatalf("permissions for no user = %d, %v; want none", perms, ok)
+	}
+}
