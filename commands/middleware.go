@@ -48,6 +48,10 @@ func Errors(log *slog.Logger) Middleware {
 			if errors.As(err, &input) {
 				return Reply(Printer(in).Input(input)), nil
 			}
+			if errors.Is(err, domain.ErrStorage) {
+				log.Error("the database cannot be written", "route", in.Route(), "guild", in.GuildID, "err", err)
+				return Reply(Printer(in).StorageUnavailable()), nil
+			}
 			log.Error("command failed", "route", in.Route(), "guild", in.GuildID, "err", err)
 			return Reply(Printer(in).Apology()), nil
 		}

@@ -17,6 +17,9 @@ var (
 	// since it was read; the caller reads the due jobs again.
 	ErrJobChanged = errors.New("the job changed meanwhile")
 	ErrNoFiring   = errors.New("no such firing")
+	// ErrStorage means the database cannot take a write now (read-only,
+	// full, failing): nothing was changed, and it may work again later.
+	ErrStorage = errors.New("the database cannot be written")
 )
 
 // Problem is what was wrong with one piece of input.

@@ -39,13 +39,14 @@ func (p *Printer) Sessions(times []time.Time) string {
 	return b.String()
 }
 
-func (p *Printer) NotInServer() string   { return p.text("not_in_server") }
-func (p *Printer) Apology() string       { return p.text("apology") }
-func (p *Printer) NotModerator() string  { return p.text("not_moderator") }
-func (p *Printer) NeedManage() string    { return p.text("need_manage") }
-func (p *Printer) UnknownCmd() string    { return p.text("unknown_command") }
-func (p *Printer) NoGroups() string      { return p.text("no_groups") }
-func (p *Printer) DiscordFailed() string { return p.text("discord_failed") }
+func (p *Printer) NotInServer() string        { return p.text("not_in_server") }
+func (p *Printer) Apology() string            { return p.text("apology") }
+func (p *Printer) StorageUnavailable() string { return p.text("storage_unavailable") }
+func (p *Printer) NotModerator() string       { return p.text("not_moderator") }
+func (p *Printer) NeedManage() string         { return p.text("need_manage") }
+func (p *Printer) UnknownCmd() string         { return p.text("unknown_command") }
+func (p *Printer) NoGroups() string           { return p.text("no_groups") }
+func (p *Printer) DiscordFailed() string      { return p.text("discord_failed") }
 
 // group fills a message whose one placeholder is a group's name.
 func (p *Printer) group(id, group string) string {

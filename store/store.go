@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/mattn/go-sqlite3"
+
+	"hearth/domain"
 )
 
 //go:embed migrations/*.sql
@@ -104,9 +106,10 @@ func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Ro
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := s.prep(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, storageError(err)
 	}
-	return st.ExecContext(ctx, args...)
+	res, err := st.ExecContext(ctx, args...)
+	return res, storageError(err)
 }
 
 // txQueryRow and txExec run a query prepared once, inside tx.
@@ -184,13 +187,28 @@ func (s *Store) applyMigration(ctx context.Context, version int, name, body stri
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return storageError(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		return storageError(err)
+	}
+	return storageError(tx.Commit())
+}
+
+// storageError marks err as domain.ErrStorage when the database itself
+// cannot take a write: read-only, full, or failing to read or write its
+// file. The transaction was rolled back; nothing of it remains.
+func storageError(err error) error {
+	var e sqlite3.Error
+	if !errors.As(err, &e) {
 		return err
 	}
-	return tx.Commit()
+	switch e.Code {
+	case sqlite3.ErrReadonly, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCantOpen, sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+		return fmt.Errorf("%w: %w", domain.ErrStorage, err)
+	}
+	return err
 }
 
 // isUniqueViolation reports whether err is SQLite refusing a duplicate key.
