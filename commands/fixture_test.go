@@ -161,7 +161,7 @@ type env struct {
 // start is when every test begins: a Wednesday evening.
 var start = time.Date(2025, 1, 15, 18, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "hearth.db"))
