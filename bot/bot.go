@@ -16,6 +16,7 @@ import (
 	"hearth/domain"
 	"hearth/groups"
 	"hearth/internal/grouplock"
+	"hearth/metrics"
 	"hearth/store"
 )
 
@@ -24,6 +25,9 @@ type Config struct {
 	Token   string
 	APIURL  string // base of the REST API, such as https://discord.com/api/v10
 	GuildID string // register commands to this server only; empty: globally
+
+	// Metrics counts REST requests, rate-limit waits and reconnects; nil: none.
+	Metrics *metrics.Metrics
 }
 
 // Bot is a connected Hearth.
@@ -65,7 +69,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	pace := newPacer(discordGlobalLimit)
-	s.Client = &http.Client{Transport: &pacedTransport{pacer: pace, next: tr}, Timeout: 15 * time.Second}
+	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
+	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
@@ -74,6 +79,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onInteraction)
+	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, b.recordLocale)
 	return b, nil
 }
@@ -207,6 +213,7 @@ func (b *Bot) retry(ctx context.Context, idempotent bool, call func(...discordgo
 			limited++
 			i-- // a rate limit is not a failure: it says when to come back
 			wait = max(rl.RetryAfter, 10*time.Millisecond)
+			b.cfg.Metrics.RateLimitWait(wait)
 		}
 		b.log.Warn("Discord call failed; retrying", "attempt", i+1, "in", wait, "err", err)
 		select {
