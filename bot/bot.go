@@ -16,6 +16,7 @@ import (
 	"hearth/domain"
 	"hearth/groups"
 	"hearth/internal/grouplock"
+	"hearth/metrics"
 	"hearth/store"
 )
 
@@ -31,6 +32,9 @@ type Config struct {
 	Token   string
 	APIURL  string // base of the REST API, such as https://discord.com/api/v10
 	GuildID string // register commands to this server only; empty: globally
+
+	// Metrics counts REST requests, rate-limit waits and reconnects; nil: none.
+	Metrics *metrics.Metrics
 }
 
 // Bot is a connected Hearth.
@@ -73,7 +77,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		return nil, err
 	}
 	pace := newPacer(discordGlobalLimit)
-	s.Client = &http.Client{Transport: &pacedTransport{pacer: pace, next: tr}, Timeout: 15 * time.Second}
+	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
+	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
@@ -82,6 +87,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(recovered(log, "READY", b.onReady))
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
+	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
 	return b, nil
 }
@@ -221,6 +227,7 @@ func (b *Bot) retry(ctx context.Context, idempotent bool, call func(...discordgo
 			limited++
 			i-- // a rate limit is not a failure: it says when to come back
 			wait = max(rl.RetryAfter, 10*time.Millisecond)
+			b.cfg.Metrics.RateLimitWait(wait)
 		} else if i == attempts-1 {
 			break // the last try failed: no point waiting before giving up
 		}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"hearth/metrics"
 	"hearth/scheduler"
 )
 
@@ -97,6 +98,8 @@ func (p *pacer) pause(until time.Time) {
 type pacedTransport struct {
 	pacer *pacer
 	next  http.RoundTripper
+
+	metrics *metrics.Metrics // counts waits; nil: none
 }
 
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -113,6 +116,7 @@ func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	if wait := time.Until(at); wait > 0 {
+		t.metrics.RateLimitWait(wait)
 		timer := time.NewTimer(wait)
 		select {
 		case <-timer.C:

@@ -9,6 +9,7 @@ import (
 
 	"hearth/domain"
 	"hearth/groups"
+	"hearth/metrics"
 )
 
 // Discord permission bits Hearth checks.
@@ -49,6 +50,9 @@ type App struct {
 	DefaultTimezone string        // for servers that set none
 	DeleteOnArchive bool          // groups.on_archive = "delete"
 	DeferAfter      time.Duration // how long a reply may take before it is deferred
+
+	// Metrics counts interactions by route and outcome; nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Router returns the router serving every Hearth interaction. The table
@@ -61,13 +65,14 @@ func (a *App) Router() *Router {
 	if deferAfter == 0 {
 		deferAfter = 1500 * time.Millisecond
 	}
-	unknown := func(_ context.Context, in *Interaction) (Response, error) {
+	unknown := func(ctx context.Context, in *Interaction) (Response, error) {
+		setOutcome(ctx, OutcomeUnknown)
 		if in.Type == TypeAutocomplete {
 			return Response{}, nil
 		}
 		return Reply(Printer(in).UnknownCmd()), nil
 	}
-	r := NewRouter(unknown, Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, GuildOnly)
+	r := NewRouter(unknown, Observe(a.Metrics), Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, GuildOnly)
 
 	r.Handle("groups", a.listGroups)
 	r.Handle("join", a.join)
@@ -117,6 +122,7 @@ func (a *App) moderators(next Handler) Handler {
 			return Response{}, err
 		}
 		if !ok {
+			setOutcome(ctx, OutcomeRefused)
 			return Reply(Printer(in).NotModerator()), nil
 		}
 		return next(ctx, in)
@@ -132,6 +138,7 @@ func (a *App) serverManagers(next Handler) Handler {
 			return Response{}, err
 		}
 		if perms&(PermManageGuild|PermAdministrator) == 0 {
+			setOutcome(ctx, OutcomeRefused)
 			return Reply(Printer(in).NeedManage()), nil
 		}
 		return next(ctx, in)
@@ -166,6 +173,7 @@ func (a *App) managed(h GroupHandler) Handler {
 		case err == nil && g.FacilitatorID != "" && g.FacilitatorID == in.UserID:
 			return h(ctx, in, g)
 		}
+		setOutcome(ctx, OutcomeRefused)
 		return Reply(p.NotModerator()), nil
 	}
 }

@@ -40,12 +40,14 @@ func Errors(log *slog.Logger) Middleware {
 			if err == nil {
 				return resp, nil
 			}
+			setOutcome(ctx, OutcomeError)
 			if in.Type == TypeAutocomplete {
 				log.Error("autocomplete failed", "route", in.Route(), "guild", in.GuildID, "err", err)
 				return Response{}, nil
 			}
 			var input *domain.InputError
 			if errors.As(err, &input) {
+				setOutcome(ctx, OutcomeInputError)
 				return Reply(Printer(in).Input(input)), nil
 			}
 			if errors.Is(err, domain.ErrStorage) {
@@ -94,6 +96,7 @@ func Deadline(after time.Duration, log *slog.Logger) Middleware {
 			r := <-done
 			if r.err == nil && r.resp.Modal != nil {
 				log.Warn("a modal came too late to open", "route", in.Route())
+				setOutcome(ctx, OutcomeError)
 				return Reply(Printer(in).Apology()), nil
 			}
 			return r.resp, r.err
@@ -105,6 +108,7 @@ func Deadline(after time.Duration, log *slog.Logger) Middleware {
 func GuildOnly(next Handler) Handler {
 	return func(ctx context.Context, in *Interaction) (Response, error) {
 		if in.GuildID == "" {
+			setOutcome(ctx, OutcomeRefused)
 			if in.Type == TypeAutocomplete {
 				return Response{}, nil
 			}
@@ -119,6 +123,7 @@ func GuildOnly(next Handler) Handler {
 func RequireUser(next Handler) Handler {
 	return func(ctx context.Context, in *Interaction) (Response, error) {
 		if in.UserID == "" {
+			setOutcome(ctx, OutcomeRefused)
 			return Reply(Printer(in).Apology()), nil
 		}
 		return next(ctx, in)

@@ -347,7 +347,7 @@ func (s *Service) sweepGroup(ctx context.Context, groupID int64) error {
 	}
 	var errs []error
 	for _, sg := range strays {
-		if sg.ChannelID != "" && sg.UserID != sg.FacilitatorID {
+		if sg.ChannelID != "" {
 			if err := s.Discord.RemoveMember(ctx, sg.ChannelID, sg.UserID); err != nil {
 				errs = append(errs, err)
 				continue

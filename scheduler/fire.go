@@ -96,6 +96,7 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 			s.log.Debug("scheduler: reminder was recorded before; not sending again", "group", g.ID,
 				"session", f.SessionAt, "lead", f.Lead)
 		case skips[i] != "":
+			s.countEnded(f, domain.FiringSkipped)
 			s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", f.SessionAt, "lead", f.Lead, "why", skips[i])
 		default:
 			task := reminderTask{id: f.ID, fresh: true, firing: f, turn: s.nextTurn()}
@@ -145,10 +146,12 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Fir
 	case tooLate(f.SessionAt, f.Lead, now):
 		s.log.Warn("scheduler: reminder not sent: its session has begun", "group", f.GroupID,
 			"session", f.SessionAt, "lead", f.Lead, "parts_sent", f.PartsSent)
+		s.countEnded(f, domain.FiringSkipped)
 		return s.st.FinishFiring(ctx, f.ID, domain.FiringSkipped, now)
 	case !f.AttemptAt.IsZero() && now.Sub(f.AttemptAt) >= nonceWindow:
 		s.log.Warn("scheduler: reminder not re-sent: an earlier attempt may have gone out, too long ago for Discord to drop a repeat",
 			"group", f.GroupID, "session", f.SessionAt, "lead", f.Lead, "attempted", f.AttemptAt)
+		s.countEnded(f, domain.FiringAbandoned)
 		return s.st.FinishFiring(ctx, f.ID, domain.FiringAbandoned, now)
 	}
 	claimed, err := s.st.ClaimFiring(ctx, f.ID)
@@ -278,6 +281,7 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 			return
 		}
 		if last {
+			s.countEnded(f, domain.FiringSent)
 			s.log.Debug("scheduler: reminder sent", "group", f.GroupID, "session", f.SessionAt, "lead", f.Lead)
 			return
 		}
@@ -303,6 +307,7 @@ func (s *Scheduler) finish(ctx context.Context, f domain.Firing, state domain.Fi
 		s.log.Error("scheduler: could not record a reminder's end", "group", f.GroupID, "err", err)
 		return
 	}
+	s.countEnded(f, state)
 	s.log.Info("scheduler: reminder "+string(state), "group", f.GroupID, "session", f.SessionAt, "lead", f.Lead)
 }
 

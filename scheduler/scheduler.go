@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"hearth/domain"
+	"hearth/metrics"
 )
 
 // Sender posts a message in a channel. The bot implements it: it limits
@@ -107,6 +108,8 @@ type Scheduler struct {
 
 	lastPrune time.Time  // when ended firings were last deleted; the loop's own
 	queue     *workQueue // the running loop's, for tests
+
+	metrics *metrics.Metrics // see SetMetrics; nil counts nothing
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -200,6 +203,7 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		}
 		var reminders []domain.Job
 		for _, j := range jobs {
+			s.metrics.SchedulerLag(now.Sub(j.DueAt))
 			if j.Kind == domain.JobReminder {
 				reminders = append(reminders, j)
 				continue

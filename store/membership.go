@@ -224,11 +224,13 @@ func (s *Store) PendingArchives(ctx context.Context) ([]domain.Group, error) {
 }
 
 // StrayGrants lists the grants of people who are no longer members, of one
-// group (groupID > 0) or of every group, archived ones included.
+// group (groupID > 0) or of every group, archived ones included. A
+// facilitator's is not stray: they keep their overwrite while they
+// facilitate (and lose it with the grant if that ends).
 func (s *Store) StrayGrants(ctx context.Context, groupID int64) ([]domain.StrayGrant, error) {
 	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.facilitator_id, gr.user_id
 		FROM grants gr JOIN groups g ON g.id = gr.group_id
-		WHERE (? = 0 OR g.id = ?)
+		WHERE (? = 0 OR g.id = ?) AND gr.user_id <> g.facilitator_id
 		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = gr.group_id AND m.user_id = gr.user_id)
 		ORDER BY g.id, gr.user_id`, groupID, groupID)
 	if err != nil {

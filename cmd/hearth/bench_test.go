@@ -76,7 +76,7 @@ func newBenchFake(b *testing.B) *benchEnv {
 
 // startBenchHearth runs Hearth the way `hearth run` does (serve) against a
 // new fake, on a database in b.TempDir(), and stops it at cleanup.
-func startBenchHearth(b *testing.B) *benchEnv {
+func startBenchHearth(b *testing.B, edit ...func(*Config)) *benchEnv {
 	b.Helper()
 	e := newBenchFake(b)
 	e.db = filepath.Join(b.TempDir(), "hearth.db")
@@ -85,6 +85,9 @@ func startBenchHearth(b *testing.B) *benchEnv {
 	cfg.Discord.APIURL = e.fake.APIURL()
 	cfg.Discord.GuildID = e.guild
 	cfg.Store.Path = e.db
+	for _, ed := range edit {
+		ed(&cfg)
+	}
 	if err := cfg.validate(true); err != nil {
 		b.Fatal(err)
 	}
@@ -412,11 +415,14 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 // BenchmarkInteractions runs Hearth's member commands and the bare bot side
 // by side. Compare hearth/*/closed-16 interactions/s with
 // bare/command/closed-16 (target: ≥ 70%), and p99-ms of the paced-1000 runs
-// (target: < 10 ms).
+// (target: < 10 ms); hearth-metrics/* is Hearth with metrics on.
 func BenchmarkInteractions(b *testing.B) {
 	bare := startBareBot(b)
 	hearth := startBenchHearth(b)
+	// The same with metrics on (http.listen set), for their cost side by side.
+	measured := startBenchHearth(b, func(c *Config) { c.HTTP.Listen = "127.0.0.1:0" })
 	barePool, hearthPool := newUserPool(bare.users), newUserPool(hearth.users)
+	measuredPool := newUserPool(measured.users)
 	runs := []struct {
 		name string
 		env  *benchEnv
@@ -428,6 +434,9 @@ func BenchmarkInteractions(b *testing.B) {
 		{"hearth/groups", hearth, groupsScenario(hearthPool)},
 		{"hearth/join-leave", hearth, joinLeaveScenario(hearthPool, "Bench Circle 01", false)},
 		{"hearth/autocomplete-join", hearth, autocompleteScenario(hearthPool, "circle 1")},
+		{"hearth-metrics/groups", measured, groupsScenario(measuredPool)},
+		{"hearth-metrics/join-leave", measured, joinLeaveScenario(measuredPool, "Bench Circle 01", false)},
+		{"hearth-metrics/autocomplete-join", measured, autocompleteScenario(measuredPool, "circle 1")},
 	}
 	for _, r := range runs {
 		b.Run(fmt.Sprintf("%s/closed-%d", r.name, benchWorkers), func(b *testing.B) { runClosed(b, r.env, r.sc, benchWorkers) })

@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -15,9 +17,10 @@ import (
 // Config is Hearth's configuration file; config.example.toml documents it.
 type Config struct {
 	Discord struct {
-		Token   string `toml:"token"`
-		APIURL  string `toml:"api_url"`
-		GuildID string `toml:"guild_id"`
+		Token    string `toml:"token"`
+		APIURL   string `toml:"api_url"`
+		GuildID  string `toml:"guild_id"`
+		RESTRate int    `toml:"rest_rate"`
 	} `toml:"discord"`
 	Store struct {
 		Path string `toml:"path"`
@@ -28,11 +31,15 @@ type Config struct {
 	Groups struct {
 		OnArchive string `toml:"on_archive"`
 	} `toml:"groups"`
+	HTTP struct {
+		Listen string `toml:"listen"`
+	} `toml:"http"`
 }
 
 func defaultConfig() Config {
 	var c Config
 	c.Discord.APIURL = "https://discord.com/api/v10"
+	c.Discord.RESTRate = 50 // Discord's global limit for a bot
 	c.Store.Path = "hearth.db"
 	c.Defaults.Timezone = "UTC"
 	c.Groups.OnArchive = "lock"
@@ -76,6 +83,9 @@ func (c Config) validate(needToken bool) error {
 	if id := c.Discord.GuildID; id != "" && strings.Trim(id, "0123456789") != "" {
 		return fmt.Errorf("config: discord.guild_id %q must be a server id (digits only)", id)
 	}
+	if c.Discord.RESTRate < 0 {
+		return fmt.Errorf("config: discord.rest_rate %d must be requests per second (50 is Discord's limit), or 0 for no pacing", c.Discord.RESTRate)
+	}
 	if strings.TrimSpace(c.Store.Path) == "" {
 		return errors.New("config: store.path is empty")
 	}
@@ -84,6 +94,12 @@ func (c Config) validate(needToken bool) error {
 	}
 	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {
 		return fmt.Errorf("config: groups.on_archive %q must be \"lock\" or \"delete\"", c.Groups.OnArchive)
+	}
+	if l := c.HTTP.Listen; l != "" {
+		_, port, err := net.SplitHostPort(l)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+			return fmt.Errorf("config: http.listen %q must be host:port, such as 127.0.0.1:9090 or :9090, or empty for no HTTP server", l)
+		}
 	}
 	return nil
 }

@@ -23,7 +23,8 @@ func TestExampleConfigLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Discord.Token != "from-env" || cfg.Store.Path != "hearth.db" || cfg.Groups.OnArchive != "lock" ||
-		cfg.Defaults.Timezone != "UTC" || cfg.Discord.APIURL != "https://discord.com/api/v10" {
+		cfg.Defaults.Timezone != "UTC" || cfg.Discord.APIURL != "https://discord.com/api/v10" ||
+		cfg.Discord.RESTRate != 50 || cfg.HTTP.Listen != "" {
 		t.Fatalf("example config = %+v", cfg)
 	}
 }
@@ -39,6 +40,11 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad timezone", "[discord]\ntoken = \"x\"\n[defaults]\ntimezone = \"Mars/Base\"\n", "defaults.timezone"},
 		{"bad on_archive", "[discord]\ntoken = \"x\"\n[groups]\non_archive = \"burn\"\n", "groups.on_archive"},
 		{"wrong type", "[discord]\ntoken = 5\n", "token"},
+		{"negative rest rate", "[discord]\ntoken = \"x\"\nrest_rate = -1\n", "discord.rest_rate"},
+		{"bad listen", "[discord]\ntoken = \"x\"\n[http]\nlisten = \"nonsense\"\n", "http.listen"},
+		{"listen without port", "[discord]\ntoken = \"x\"\n[http]\nlisten = \"127.0.0.1\"\n", "http.listen"},
+		{"listen on a named port", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":http\"\n", "http.listen"},
+		{"listen past 65535", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":70000\"\n", "http.listen"},
 	}
 	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.toml"), true); err == nil ||
 		!strings.Contains(err.Error(), "copy config.example.toml") {

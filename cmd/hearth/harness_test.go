@@ -6,6 +6,7 @@ import (
 	"hearth/internal/fakeclock"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,7 @@ type world struct {
 	bob    string
 	dbPath string
 	clock  *fakeclock.Clock
+	httpLn net.Listener // for http.listen; nil: Hearth listens itself
 }
 
 func newWorld(t *testing.T) *world {
@@ -88,7 +90,7 @@ func (w *world) start(edit ...func(*Config)) *hearth {
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, cfg, testLogger(w.t), hooks{clock: w.clock, ready: func(*bot.Bot) { close(ready) }})
+		done <- serve(ctx, cfg, testLogger(w.t), hooks{clock: w.clock, httpLn: w.httpLn, ready: func(*bot.Bot) { close(ready) }})
 	}()
 	select {
 	case <-ready:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	"hearth/domain"
 	"hearth/groups"
 	"hearth/internal/grouplock"
+	"hearth/metrics"
 	"hearth/scheduler"
 	"hearth/store"
 )
@@ -41,12 +43,16 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	case "version":
 		fmt.Fprintln(stdout, "hearth", version)
 		return nil
-	case "run", "migrate":
+	case "run", "migrate", "backup":
 	default:
-		return fmt.Errorf("unknown command %q; use run, migrate or version", cmd)
+		return fmt.Errorf("unknown command %q; use run, migrate, backup or version", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "config.toml", "path of the configuration file")
+	var backupTo string
+	if cmd == "backup" {
+		fs.StringVar(&backupTo, "to", "", "path of the copy to write; must not exist")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,8 +60,11 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	if err != nil {
 		return err
 	}
-	if cmd == "migrate" {
+	switch cmd {
+	case "migrate":
 		return migrate(ctx, cfg, stdout)
+	case "backup":
+		return backup(ctx, cfg, backupTo, stdout)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -72,12 +81,32 @@ func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 	return nil
 }
 
+// backup writes a consistent copy of the database, live or not, to a new
+// file. It neither creates nor migrates the database: the Hearth running
+// beside it may be of another version.
+func backup(ctx context.Context, cfg Config, to string, stdout io.Writer) error {
+	if to == "" {
+		return errors.New("backup: --to PATH is required")
+	}
+	st, err := store.OpenExisting(cfg.Store.Path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, to); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database %s copied to %s\n", cfg.Store.Path, to)
+	return nil
+}
+
 // hooks let tests and benchmarks reach into a running Hearth; the zero
 // value is what `hearth run` uses.
 type hooks struct {
 	clock      domain.Clock   // nil: the real clock
 	beforeOpen func(*bot.Bot) // before connecting to Discord
 	ready      func(*bot.Bot) // once commands are registered and channels reconciled
+	httpLn     net.Listener   // the HTTP server's, instead of listening on http.listen
 }
 
 // serve runs the bot until ctx ends, then closes the gateway and the
@@ -92,16 +121,30 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 		return err
 	}
 	defer st.Close()
-	b, err := bot.New(bot.Config{Token: cfg.Discord.Token, APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID}, st, log)
+	var m *metrics.Metrics // counted only where they can be read
+	if cfg.HTTP.Listen != "" {
+		m = metrics.New()
+	}
+	b, err := bot.New(bot.Config{Token: cfg.Discord.Token, APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID,
+		Metrics: m}, st, log)
 	if err != nil {
 		return err
 	}
+	b.SetGlobalRateLimit(cfg.Discord.RESTRate)
 	locks := &grouplock.Locks{}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
 	svc := &groups.Service{Store: st, Discord: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
 	app := &commands.App{Store: st, Groups: svc, Perms: b, Clock: clock, Log: log,
-		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive}
+		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive, Metrics: m}
 	sched := scheduler.New(st, b, svc, clock, log)
+	sched.SetMetrics(m)
+	if cfg.HTTP.Listen != "" {
+		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, log)
+		if err != nil {
+			return err
+		}
+		defer stopHTTP()
+	}
 	b.Serve(app.Router(), svc, locks)
 	if h.beforeOpen != nil {
 		h.beforeOpen(b)
