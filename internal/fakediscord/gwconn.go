@@ -19,6 +19,11 @@ type gwConn struct {
 	queue []gwOut
 	done  bool       // no more frames accepted
 	sess  *gwSession // guarded by s.gw.mu
+
+	zombie       bool          // data frames are swallowed (see Zombie)
+	beat         *time.Timer   // heartbeat deadline (see heartbeatMissed)
+	beatDeadline time.Duration // guarded by mu, like zombie and beat
+	sent         []time.Time   // client events in the last minute (reader only)
 }
 
 type gwOut struct {
@@ -57,6 +62,9 @@ func (c *gwConn) push(o gwOut) {
 	if c.done {
 		return
 	}
+	if c.zombie && o.close == 0 && !o.drop {
+		return
+	}
 	if o.close != 0 || o.drop {
 		c.done = true
 	}
@@ -79,6 +87,7 @@ func (c *gwConn) writeLoop() {
 		c.mu.Unlock()
 		switch {
 		case o.close != 0:
+			c.s.gw.recordClose(o.close)
 			msg := websocket.FormatCloseMessage(o.close, closeReason(o.close))
 			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 			_ = c.ws.Close()
@@ -115,6 +124,8 @@ func closeReason(code int) string {
 		return "Already authenticated."
 	case 4007:
 		return "Invalid seq."
+	case 4008:
+		return "Rate limited."
 	case 4009:
 		return "Session timed out."
 	case 4012:
