@@ -120,7 +120,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
 			var ce *websocket.CloseError
-			normal := errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway)
+			normal := errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) &&
+				!c.closedByServer()
 			c.stopHeartbeatWatch()
 			s.gw.detach(c, normal)
 			c.drop()

@@ -20,6 +20,7 @@ type gwConn struct {
 	done  bool       // no more frames accepted
 	sess  *gwSession // guarded by s.gw.mu
 
+	serverClosed bool          // the server sent a close frame or dropped
 	zombie       bool          // data frames are swallowed (see Zombie)
 	beat         *time.Timer   // heartbeat deadline (see heartbeatMissed)
 	beatDeadline time.Duration // guarded by mu, like zombie and beat
@@ -67,9 +68,19 @@ func (c *gwConn) push(o gwOut) {
 	}
 	if o.close != 0 || o.drop {
 		c.done = true
+		c.serverClosed = true
 	}
 	c.queue = append(c.queue, o)
 	c.cond.Signal()
+}
+
+// closedByServer reports whether the server began the close, so that a
+// close frame from the client is its reply in the closing handshake, not
+// a close of its own.
+func (c *gwConn) closedByServer() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.serverClosed
 }
 
 func (c *gwConn) send(data []byte)   { c.push(gwOut{data: data}) }

@@ -16,10 +16,11 @@ const (
 
 // heartbeatDeadline is how long a connection may stay silent (no op 1)
 // before the server closes it. Discord does not publish its grace; the
-// floor of 1 s keeps a heartbeat that a busy test machine (race detector,
-// two cores) delays a little from ending a session.
+// floor of 3 s matters with the short test intervals: discordgo's Close
+// holds the session lock for 1 s, which pauses its heartbeats, and a busy
+// test machine (race detector, two cores) delays them further.
 func heartbeatDeadline(interval time.Duration) time.Duration {
-	return interval + max(interval/4, time.Second)
+	return interval + max(interval/4, 3*time.Second)
 }
 
 // SetHeartbeatInterval sets the heartbeat_interval sent in HELLO to
@@ -104,6 +105,13 @@ func (c *gwConn) stopHeartbeatWatch() {
 func (c *gwConn) heartbeatMissed() {
 	gw := &c.s.gw
 	gw.mu.Lock()
+	c.mu.Lock()
+	open := !c.done
+	c.mu.Unlock()
+	if !open {
+		gw.mu.Unlock()
+		return
+	}
 	if sess := c.sess; sess != nil && sess.conn == c {
 		sess.invalid = true
 	}

@@ -21,7 +21,14 @@ func TestHeartbeatsStoppedClosesWith4009(t *testing.T) {
 		t.Fatal(err)
 	}
 	dg.Lock()
-	eventually(t, "close 4009", func() bool { return slices.Contains(f.GatewayCloseCodes(), 4009) })
+	deadline := time.Now().Add(15 * time.Second)
+	for !slices.Contains(f.GatewayCloseCodes(), 4009) {
+		if time.Now().After(deadline) {
+			dg.Unlock()
+			t.Fatalf("no close 4009 for a silent client; closes %v", f.GatewayCloseCodes())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	dg.Unlock()
 	if err := f.WaitGateway(2, 0, 10*time.Second); err != nil {
 		t.Fatalf("no new IDENTIFY after 4009: %v", err)
@@ -120,7 +127,7 @@ func TestSendRateCloses4008(t *testing.T) {
 	}
 	eventually(t, "close 4008", func() bool { return slices.Contains(f.GatewayCloseCodes(), 4008) })
 	if err := f.WaitGateway(1, 1, 10*time.Second); err != nil {
-		t.Fatalf("no RESUME after 4008: %v", err)
+		t.Fatalf("no RESUME after 4008: %v (closes %v, sessions %d)", err, f.GatewayCloseCodes(), f.GatewaySessions())
 	}
 	if n := len(f.GatewayCloseCodes()); n != 1 {
 		t.Errorf("close codes %v, want one 4008", f.GatewayCloseCodes())
