@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -34,7 +35,8 @@ func intentForChannel(guildID string) int {
 	return intentGuildMessages
 }
 
-// gatewayState holds sessions and connections. Lock order: s.mu, then gw.mu.
+// gatewayState holds sessions and connections. Lock order: s.mu, then
+// gw.mu, then a gwConn's mu.
 type gatewayState struct {
 	mu         sync.Mutex
 	sessions   map[string]*gwSession
@@ -43,6 +45,8 @@ type gatewayState struct {
 	identified int
 	resumed    int
 	noAcks     bool
+	heartbeat  time.Duration // heartbeat_interval sent in HELLO
+	closeCodes []int         // close codes sent, in order
 	changed    chan struct{} // closed and replaced on session changes
 }
 
@@ -60,7 +64,8 @@ type gwFrame struct {
 	data []byte
 }
 
-func (gw *gatewayState) init() {
+func (gw *gatewayState) init(heartbeat time.Duration) {
+	gw.heartbeat = heartbeat
 	gw.sessions = map[string]*gwSession{}
 	gw.conns = map[*gwConn]bool{}
 	gw.changed = make(chan struct{})
@@ -105,8 +110,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.errorf("gateway: compress=%q is not supported by the fake", q.Get("compress"))
 		c.closeWith(4000)
 	default:
-		interval := s.opts.HeartbeatInterval.Milliseconds()
-		c.send(mustJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval}, "s": nil, "t": nil}))
+		interval := s.gw.heartbeatInterval()
+		c.send(mustJSON(map[string]any{"op": 10, "d": map[string]any{"heartbeat_interval": interval.Milliseconds()}, "s": nil, "t": nil}))
+		c.watchHeartbeats(interval)
 	}
 	if version == "" {
 		version = "10"
@@ -115,7 +121,9 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
 			var ce *websocket.CloseError
-			normal := errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway)
+			normal := errors.As(err, &ce) && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) &&
+				!c.closedByServer()
+			c.stopHeartbeatWatch()
 			s.gw.detach(c, normal)
 			c.drop()
 			return
@@ -129,8 +137,13 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			c.closeWith(4002)
 			continue
 		}
+		if p.Op != 1 && c.overSendLimit(time.Now()) {
+			c.closeWith(4008)
+			continue
+		}
 		switch p.Op {
 		case 1:
+			c.heartbeatReceived()
 			s.gw.mu.Lock()
 			ack := !s.gw.noAcks
 			s.gw.mu.Unlock()

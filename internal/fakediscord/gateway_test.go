@@ -73,6 +73,11 @@ func TestReconnectResumesAndReplays(t *testing.T) {
 	if err := f.WaitGateway(1, 1, 10*time.Second); err != nil {
 		t.Fatalf("no resume: %v", err)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("closes %v, sessions %d, resumes %d, RESUMED %d, roles %d", f.GatewayCloseCodes(), f.GatewaySessions(), f.Resumes(), len(resumed.all()), len(roles.all()))
+		}
+	})
 	eventually(t, "RESUMED and the replayed GUILD_ROLE_CREATE", func() bool {
 		return len(resumed.all()) == 1 && len(roles.all()) == 1
 	})

@@ -19,6 +19,12 @@ type gwConn struct {
 	queue []gwOut
 	done  bool       // no more frames accepted
 	sess  *gwSession // guarded by s.gw.mu
+
+	serverClosed bool          // the server sent a close frame or dropped
+	zombie       bool          // data frames are swallowed (see Zombie)
+	beat         *time.Timer   // heartbeat deadline (see heartbeatMissed)
+	beatDeadline time.Duration // guarded by mu, like zombie and beat
+	sent         []time.Time   // client events in the last minute (reader only)
 }
 
 type gwOut struct {
@@ -57,11 +63,24 @@ func (c *gwConn) push(o gwOut) {
 	if c.done {
 		return
 	}
+	if c.zombie && o.close == 0 && !o.drop {
+		return
+	}
 	if o.close != 0 || o.drop {
 		c.done = true
+		c.serverClosed = true
 	}
 	c.queue = append(c.queue, o)
 	c.cond.Signal()
+}
+
+// closedByServer reports whether the server began the close, so that a
+// close frame from the client is its reply in the closing handshake, not
+// a close of its own.
+func (c *gwConn) closedByServer() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.serverClosed
 }
 
 func (c *gwConn) send(data []byte)   { c.push(gwOut{data: data}) }
@@ -79,6 +98,7 @@ func (c *gwConn) writeLoop() {
 		c.mu.Unlock()
 		switch {
 		case o.close != 0:
+			c.s.gw.recordClose(o.close)
 			msg := websocket.FormatCloseMessage(o.close, closeReason(o.close))
 			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
 			_ = c.ws.Close()
@@ -115,6 +135,8 @@ func closeReason(code int) string {
 		return "Already authenticated."
 	case 4007:
 		return "Invalid seq."
+	case 4008:
+		return "Rate limited."
 	case 4009:
 		return "Session timed out."
 	case 4012:

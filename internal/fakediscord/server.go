@@ -15,7 +15,9 @@ import (
 type Options struct {
 	// HeartbeatInterval sent in HELLO (default 500ms). discordgo v0.29.0
 	// sends its first heartbeat at once and then one per interval, and
-	// reconnects if no ACK arrived for 5 intervals.
+	// reconnects if no ACK arrived for 5 intervals. SetHeartbeatInterval
+	// changes it later. A connection silent for longer than the interval
+	// plus a grace is closed with 4009.
 	HeartbeatInterval time.Duration
 	// CallbackDeadline is how long after dispatch an interaction may be
 	// answered (default 3s, as on Discord).
@@ -134,7 +136,7 @@ func New(t testing.TB, opts ...Options) *Server {
 		buckets:      map[string]*bucket{},
 	}
 	s.lastID = 1200000000000000000
-	s.gw.init()
+	s.gw.init(o.HeartbeatInterval)
 	s.mu.Lock()
 	g := s.addGuildLocked("Test Server")
 	s.GuildID = g.id
