@@ -49,6 +49,9 @@ type Bot struct {
 	guilds  guildCache
 	pacer   *pacer
 
+	gwMu      sync.Mutex // the watchdog's reconnects against Close
+	watch     context.Context
+	stopWatch context.CancelFunc // ends the watchdog, first thing in Close
 	mu        sync.Mutex
 	botUserID string
 	appID     string
@@ -83,7 +86,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &Bot{cfg: cfg, session: s, store: st, log: log, pacer: pace,
+	watch, stopWatch := context.WithCancel(context.Background())
+	b := &Bot{watch: watch, stopWatch: stopWatch, cfg: cfg, session: s, store: st, log: log, pacer: pace,
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(recovered(log, "READY", b.onReady))
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
@@ -125,6 +129,8 @@ func (b *Bot) Open() error {
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
+	b.wg.Add(1)
+	go b.watchGateway()
 	return nil
 }
 
@@ -133,7 +139,10 @@ func (b *Bot) Ready() <-chan struct{} { return b.ready }
 
 // Close disconnects from the gateway and waits for handlers in flight.
 func (b *Bot) Close() error {
+	b.stopWatch()
+	b.gwMu.Lock()
 	err := b.session.Close()
+	b.gwMu.Unlock()
 	b.mu.Lock()
 	b.closing = true
 	b.mu.Unlock()

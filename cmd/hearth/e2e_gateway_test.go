@@ -54,12 +54,11 @@ func TestZombieGatewayIsReplaced(t *testing.T) {
 // with a code other than 1000/1001, reconnect and RESUME, so the
 // interaction sent to the zombie is redelivered and answered once.
 func TestZombieGatewayResumesAndRedeliversInteraction(t *testing.T) {
-	t.Skip("Hearth loses this interaction: discordgo v0.29.0 closes a zombie with 1000, " +
-		"which ends the session, so it must IDENTIFY again (see the report for issue 10)")
 	w := newWorld(t)
 	w.fake.SetHeartbeatInterval(zombieHeartbeat)
 	w.start()
 	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	time.Sleep(4 * zombieHeartbeat) // a connection up for a few heartbeats
 
 	zombied := time.Now()
 	w.fake.Zombie(true)

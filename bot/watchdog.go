@@ -1,0 +1,78 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Discord asks a client whose heartbeat goes unacknowledged (a "zombied"
+// connection) to close with a code other than 1000 or 1001 and RESUME, so
+// that the events sent meanwhile, interactions included, are replayed.
+// discordgo v0.29.0 waits five heartbeat intervals, then closes with 1000,
+// which ends the session: it must IDENTIFY anew and the events are lost. The
+// watchdog notices sooner and closes the right way.
+//
+// discordgo does not expose the heartbeat interval, so the watchdog learns
+// it from the time between acknowledgements (two heartbeats into the first
+// connection; until then discordgo's own check is all there is), and calls
+// the connection a zombie when none has come for two intervals.
+func (b *Bot) watchGateway() {
+	defer b.wg.Done()
+	var lastAck time.Time
+	var interval time.Duration
+	poll := 50 * time.Millisecond
+	for {
+		select {
+		case <-b.watch.Done():
+			return
+		case <-time.After(poll):
+		}
+		s := b.session
+		s.RLock()
+		ack, ready := s.LastHeartbeatAck, s.DataReady
+		s.RUnlock()
+		if ack.After(lastAck) {
+			// A new connection's HELLO and first heartbeat are acknowledged
+			// at once: only a longer gap is an interval.
+			if gap := ack.Sub(lastAck); !lastAck.IsZero() && gap > 50*time.Millisecond && (interval == 0 || gap > interval/2) {
+				interval = gap
+			}
+			lastAck = ack
+			poll = min(max(interval/4, 50*time.Millisecond), time.Second)
+		}
+		if interval == 0 || !ready || time.Since(lastAck) < 2*interval+100*time.Millisecond {
+			continue
+		}
+		b.log.Warn("gateway connection zombied: no heartbeat acknowledged; resuming", "silent_for", time.Since(lastAck).Round(time.Millisecond))
+		b.resumeGateway()
+		lastAck = time.Time{} // learn again from the new connection
+	}
+}
+
+// resumeGateway closes the connection so that Discord keeps the session,
+// and opens it again, which RESUMEs; it retries until it connects or the
+// bot closes.
+func (b *Bot) resumeGateway() {
+	b.gwMu.Lock()
+	defer b.gwMu.Unlock()
+	if b.watch.Err() != nil {
+		return
+	}
+	if err := b.session.CloseWithCode(websocket.CloseServiceRestart); err != nil {
+		b.log.Warn("closing a zombied gateway connection failed", "err", err)
+	}
+	wait := 250 * time.Millisecond
+	for b.watch.Err() == nil {
+		err := b.session.Open()
+		if err == nil {
+			return
+		}
+		b.log.Warn("reopening the gateway failed; retrying", "in", wait, "err", err)
+		select {
+		case <-b.watch.Done():
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+}
