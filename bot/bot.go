@@ -186,9 +186,6 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		if err := b.Reconcile(b.ctx); err != nil {
 			b.log.Error("reconciling channels failed", "err", err)
 		}
-		if err := b.groups.ResumeArchives(b.ctx); err != nil {
-			b.log.Error("finishing archives left half done failed", "err", err)
-		}
 		b.wg.Add(1)
 		go b.sweepStrays()
 	}()

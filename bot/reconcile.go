@@ -62,6 +62,12 @@ func (b *Bot) Reconcile(ctx context.Context) error {
 			}
 		}
 	}
+	// Archives a dead process left half done: archived in the database,
+	// the channel not yet changed.
+	if err := b.groups.ResumeArchives(ctx); err != nil {
+		b.log.Error("finishing archives left half done failed", "err", err)
+		errs = append(errs, err)
+	}
 	b.log.Info("reconciled group channels", "groups", len(b.atStart), "failed", len(errs))
 	return errors.Join(errs...)
 }

@@ -96,6 +96,9 @@ func joinFailsThenWorks(t *testing.T, s *Store, g domain.Group, want sqlite3.Err
 	case se.Code != want:
 		t.Errorf("Join failed with code %d (extended %d) %v; want code %d", se.Code, se.ExtendedCode, err, want)
 	}
+	if !errors.Is(err, domain.ErrStorage) {
+		t.Errorf("Join failed with %v, which does not read as domain.ErrStorage (replies would not say so)", err)
+	}
 	for _, typed := range []error{domain.ErrFull, domain.ErrLocked, domain.ErrNoGroup, domain.ErrAlreadyMember} {
 		if errors.Is(err, typed) {
 			t.Errorf("Join failed with %v, which reads as the domain's %v", err, typed)
@@ -142,10 +145,14 @@ func TestJoinOnFullDisk(t *testing.T) {
 	// large to none, leaving no room for even a short row.
 	pragma(t, s, fmt.Sprintf("max_page_count = %d", pages+2))
 	n := 0
-	for _, pad := range []int{2000, 500, 100, 20, 0} {
+	for _, pad := range []int{2000, 500, 100, 20, 0, -1} {
 		for {
 			n++
-			if err := s.Join(ctx, g.ID, fmt.Sprintf("ballast-%06d-%s", n, strings.Repeat("x", pad)), time.Now()); err != nil {
+			id := fmt.Sprintf("ballast-%06d-%s", n, strings.Repeat("x", max(pad, 0)))
+			if pad < 0 {
+				id = fmt.Sprintf("a%07d", n) // as short as the newcomer's, sorting before it
+			}
+			if err := s.Join(ctx, g.ID, id, time.Now()); err != nil {
 				if se := (sqlite3.Error{}); !errors.As(err, &se) || se.Code != sqlite3.ErrFull {
 					t.Fatalf("filling the disk: %v", err)
 				}

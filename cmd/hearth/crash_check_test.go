@@ -225,13 +225,12 @@ func (r *crashRig) check(round int) {
 	}
 }
 
-// crashStrict reports whether HEARTH_CRASH_STRICT asks the crash test to
-// fail on the known bug it otherwise logs: a group archived by a process
-// killed before it changed the channel keeps its members' full access (or,
-// with on_archive = "delete", its channel), since start-up reconciles only
-// live groups. TestArchiveKilledBeforeItsChannelChangeIsFinished is the
-// bug reduced.
-func crashStrict() bool { return os.Getenv("HEARTH_CRASH_STRICT") != "" }
+// crashStrict reports whether the crash test fails on a group archived by a
+// process killed before it changed the channel. It did not, while that was
+// a known bug (found by this test, seed 1796173840957330669; reduced to
+// TestArchiveKilledBeforeItsChannelChangeIsFinished); start-up now
+// finishes such archives, so it does, unless HEARTH_CRASH_LENIENT is set.
+func crashStrict() bool { return os.Getenv("HEARTH_CRASH_LENIENT") == "" }
 
 // channelProblems compares every group's channel with the database: member
 // overwrites, capacity, archived channels. stale are the problems of
