@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"context"
-	"io"
+	"hearth/internal/metricstest"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -42,18 +40,4 @@ func TestRESTCallsAndWaitsAreCounted(t *testing.T) {
 	}
 }
 
-func scrape(t *testing.T, m *metrics.Metrics) string {
-	t.Helper()
-	srv := httptest.NewServer(m.Handler(func(context.Context) error { return nil }))
-	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
-}
+func scrape(t *testing.T, m *metrics.Metrics) string { return metricstest.Scrape(t, m) }

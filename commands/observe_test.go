@@ -3,8 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http/httptest"
+	"hearth/internal/metricstest"
 	"strings"
 	"testing"
 	"time"
@@ -50,14 +49,7 @@ func TestObserveCountsOutcomes(t *testing.T) {
 		}
 		cancel()
 	}
-	srv := httptest.NewServer(m.Handler(func(context.Context) error { return nil }))
-	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := metricstest.Scrape(t, m)
 	for _, want := range []string{
 		`hearth_interactions_total{outcome="ok",route="fine"} 1`,
 		`hearth_interactions_total{outcome="input_error",route="typo"} 1`,
@@ -81,14 +73,7 @@ func TestAppRouterObservesOutermost(t *testing.T) {
 	if err := a.Router().Serve(context.Background(), in, &recorder{}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(m.Handler(func(context.Context) error { return nil }))
-	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := metricstest.Scrape(t, m)
 	if want := `hearth_interactions_total{outcome="refused",route="join"} 1`; !strings.Contains(string(body), want) {
 		t.Errorf("/metrics lacks %s", want)
 	}

@@ -1,9 +1,7 @@
 package scheduler
 
 import (
-	"context"
-	"io"
-	"net/http/httptest"
+	"hearth/internal/metricstest"
 	"strings"
 	"testing"
 
@@ -43,18 +41,4 @@ func TestRemindersCounted(t *testing.T) {
 	}
 }
 
-func scrape(t *testing.T, m *metrics.Metrics) string {
-	t.Helper()
-	srv := httptest.NewServer(m.Handler(func(context.Context) error { return nil }))
-	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(body)
-}
+func scrape(t *testing.T, m *metrics.Metrics) string { return metricstest.Scrape(t, m) }

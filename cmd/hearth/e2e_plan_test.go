@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 	"time"
 
@@ -26,17 +25,8 @@ func TestGroupLeftUnplannedIsPlannedAtStartUp(t *testing.T) {
 	}
 
 	// The state the crash left: the group as changed, its plan never written.
-	db, err := sql.Open("sqlite3", "file:"+w.dbPath+"?_foreign_keys=on&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{`DELETE FROM jobs WHERE group_id = ?`,
-		`UPDATE groups SET planned_at = NULL, lock_at = NULL WHERE id = ?`} {
-		if _, err := db.Exec(q, g.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	w.sql(`DELETE FROM jobs WHERE group_id = ?`, g.ID)
+	w.sql(`UPDATE groups SET planned_at = NULL, lock_at = NULL WHERE id = ?`, g.ID)
 
 	w.start()
 	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC) // the first session after the clock's 09:00
@@ -70,14 +60,7 @@ func TestArchiveLeftHalfDoneIsFinishedAtStartUp(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", "file:"+w.dbPath+"?_foreign_keys=on&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(`UPDATE groups SET state = 'archived', archived_at = 1, archive_pending = 1 WHERE id = ?`, g.ID); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
+	w.sql(`UPDATE groups SET state = 'archived', archived_at = 1, archive_pending = 1 WHERE id = ?`, g.ID)
 
 	w.start()
 	const archivedAllow, archivedDeny = permView | permHistory, permSend

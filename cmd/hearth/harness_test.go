@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"hearth/domain"
 	"hearth/internal/fakeclock"
 	"io"
@@ -207,5 +208,19 @@ func eventually(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// sql changes the database by hand, while Hearth is stopped: the state a
+// crash or an older version left.
+func (w *world) sql(query string, args ...any) {
+	w.t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+w.dbPath+"?_foreign_keys=on&_busy_timeout=5000")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query, args...); err != nil {
+		w.t.Fatal(err)
 	}
 }
