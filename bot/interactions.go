@@ -66,8 +66,9 @@ func (w *gatewayResponder) Respond(ctx context.Context, in *commands.Interaction
 	if deferred {
 		content := resp.Content
 		components := buttons(resp.Buttons)
+		embeds := notice(resp.Notice)
 		_, err := w.b.session.InteractionResponseEdit(w.i, &discordgo.WebhookEdit{
-			Content: &content, Components: &components, AllowedMentions: noMentions,
+			Content: &content, Components: &components, Embeds: &embeds, AllowedMentions: noMentions,
 		}, discordgo.WithContext(context.WithoutCancel(ctx)))
 		return err
 	}
@@ -93,7 +94,16 @@ func callback(in *commands.Interaction, resp commands.Response) *discordgo.Inter
 	}
 	return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
 		Content: resp.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions,
-		Components: buttons(resp.Buttons)}}
+		Components: buttons(resp.Buttons), Embeds: notice(resp.Notice)}}
+}
+
+// notice shows a longer text (a group's guidelines) as an embed, whose
+// description holds 4,096 characters where a message holds 2,000.
+func notice(text string) []*discordgo.MessageEmbed {
+	if text == "" {
+		return []*discordgo.MessageEmbed{}
+	}
+	return []*discordgo.MessageEmbed{{Description: text}}
 }
 
 // buttons lays out buttons in rows of five, Discord's limit.

@@ -25,7 +25,9 @@ type Store interface {
 	Settings(ctx context.Context, guildID string) (domain.Settings, error)
 	SaveSettings(ctx context.Context, st domain.Settings) error
 	GroupByName(ctx context.Context, guildID, name string) (domain.Group, error)
+	Group(ctx context.Context, id int64) (domain.Group, error)
 	IsMember(ctx context.Context, groupID int64, userID string) (bool, error)
+	SetGuidelines(ctx context.Context, groupID int64, text string) (int, error)
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error)
 	ListGroups(ctx context.Context, guildID, userID string, limit int) (domain.Listing, error)
@@ -50,6 +52,7 @@ type App struct {
 	DefaultTimezone string        // for servers that set none
 	DeleteOnArchive bool          // groups.on_archive = "delete"
 	DeferAfter      time.Duration // how long a reply may take before it is deferred
+	Key             []byte        // signs the custom ids of buttons and modals
 
 	// Metrics counts interactions by route and outcome; nil counts nothing.
 	Metrics *metrics.Metrics
@@ -87,7 +90,11 @@ func (a *App) Router() *Router {
 	r.Handle("group members", a.managed(a.groupMembers))
 	r.Handle("group remove", a.managed(a.removeMember))
 	r.Handle("group archive", a.managed(a.archiveGroup))
-	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive"} {
+	r.Handle("group guidelines", a.managed(a.editGuidelines))
+	r.HandleModal(guidelinesID, a.saveGuidelines) // checks again that the caller manages the group
+	r.HandleComponent(agreeID, a.agree)
+	r.HandleComponent(cancelJoinID, a.cancelJoin)
+	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines"} {
 		r.HandleAutocomplete("group "+sub, a.suggestManaged)
 	}
 
@@ -143,6 +150,15 @@ func (a *App) serverManagers(next Handler) Handler {
 		}
 		return next(ctx, in)
 	}
+}
+
+// manages reports whether the caller may manage g: a moderator, or g's
+// facilitator.
+func (a *App) manages(ctx context.Context, in *Interaction, g domain.Group) (bool, error) {
+	if g.FacilitatorID != "" && g.FacilitatorID == in.UserID {
+		return true, nil
+	}
+	return a.isModerator(ctx, in)
 }
 
 // GroupHandler answers an interaction about a group its caller may manage.

@@ -79,6 +79,7 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		sub("members", "group_members", groupOpt("group_option")),
 		sub("remove", "group_remove", groupOpt("group_option"), user),
 		sub("archive", "group_archive", groupOpt("group_archive_group")),
+		sub("guidelines", "group_guidelines", groupOpt("group_guidelines_group")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 

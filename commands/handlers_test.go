@@ -46,7 +46,7 @@ func TestJoin(t *testing.T) {
 			name: "full group in Spanish", fixture: "join_es",
 			group: domain.Group{Name: "Pequeño", Kind: domain.KindOpen, Capacity: 1},
 			before: func(t *testing.T, e *env, g domain.Group) {
-				if err := e.store.Join(context.Background(), g.ID, "2200000000000000009", start); err != nil {
+				if err := e.store.Join(context.Background(), g.ID, "2200000000000000009", start, 0); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -56,7 +56,7 @@ func TestJoin(t *testing.T) {
 			name: "already a member", fixture: "join",
 			group: domain.Group{Name: "Grief circle", Kind: domain.KindOpen},
 			before: func(t *testing.T, e *env, g domain.Group) {
-				if err := e.store.Join(context.Background(), g.ID, memberID, start); err != nil {
+				if err := e.store.Join(context.Background(), g.ID, memberID, start, 0); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -156,7 +156,7 @@ func TestGroupsListsStatuses(t *testing.T) {
 	started := e.seed(t, domain.Group{Name: "Autumn cohort", Kind: domain.KindClosed, StartAt: start.Add(time.Hour)})
 	gone := e.seed(t, domain.Group{Name: "Old circle", Kind: domain.KindOpen})
 	ctx := context.Background()
-	if err := e.store.Join(ctx, tiny.ID, memberID, start); err != nil {
+	if err := e.store.Join(ctx, tiny.ID, memberID, start, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.store.Lock(ctx, started.ID, start, start); err != nil {

@@ -47,7 +47,25 @@ func (a *App) join(ctx context.Context, in *Interaction) (Response, error) {
 		// Its channel is still being made (or repaired at start-up).
 		return Reply(p.NotReady(g.Name)), nil
 	}
-	switch err := a.Groups.Join(ctx, g, in.UserID); {
+	if g.Guidelines != "" {
+		// Agreement first; the button checks everything again.
+		switch member, err := a.Store.IsMember(ctx, g.ID, in.UserID); {
+		case err != nil:
+			return Response{}, err
+		case member:
+			return Reply(p.AlreadyMember(g.Name, g.ChannelID)), nil
+		}
+		if err := g.JoinRefusal(a.now()); err == nil {
+			return a.agreement(in, g), nil
+		}
+	}
+	switch err := a.Groups.Join(ctx, g, in.UserID, 0); {
+	case errors.Is(err, domain.ErrGuidelinesChanged):
+		// Guidelines were written meanwhile: show them.
+		if g, err = a.Store.Group(ctx, g.ID); err != nil {
+			return Response{}, err
+		}
+		return a.agreement(in, g), nil
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return Reply(p.AlreadyMember(g.Name, g.ChannelID)), nil
 	case errors.Is(err, domain.ErrLocked):

@@ -95,6 +95,7 @@ type Modal struct {
 // replying anew.
 type Response struct {
 	Content string
+	Notice  string // a longer text shown in a box under Content (up to 4,096 characters)
 	Buttons []Button
 	Choices []Choice
 	Modal   *Modal

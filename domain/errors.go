@@ -17,6 +17,9 @@ var (
 	// since it was read; the caller reads the due jobs again.
 	ErrJobChanged = errors.New("the job changed meanwhile")
 	ErrNoFiring   = errors.New("no such firing")
+	// ErrGuidelinesChanged means a join agreed to guidelines other than the
+	// group's current ones (or to none, where it has some).
+	ErrGuidelinesChanged = errors.New("the group's guidelines are not the ones agreed to")
 	// ErrStorage means the database cannot take a write now (read-only,
 	// full, failing): nothing was changed, and it may work again later.
 	ErrStorage = errors.New("the database cannot be written")

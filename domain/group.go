@@ -39,6 +39,7 @@ const (
 	MaxCapacity       = 1000
 	MaxSessions       = 520
 	MaxDescriptionLen = 1000
+	MaxGuidelinesLen  = 4000
 )
 
 // Group is one support group.
@@ -66,6 +67,11 @@ type Group struct {
 	// sessions before CountFrom, under its earlier schedules.
 	SessionsHeld int
 	CountFrom    time.Time
+	// Guidelines are what people agree to when they join; empty: none.
+	// GuidelinesVersion counts their changes, so an agreement names the
+	// text agreed to.
+	Guidelines        string
+	GuidelinesVersion int
 	// LockAt is when a closed group still enrolling is planned to lock (its
 	// start, else its first session); zero when it locks only by hand. It
 	// is written with the group's jobs, by PlanJobs.

@@ -41,13 +41,14 @@ type Store interface {
 	CreateGroup(ctx context.Context, g domain.Group, now time.Time) (domain.Group, error)
 	SetGroupChannel(ctx context.Context, groupID int64, channelID string) error
 	DeleteGroup(ctx context.Context, groupID int64) error
-	Join(ctx context.Context, groupID int64, userID string, now time.Time) error
+	Join(ctx context.Context, groupID int64, userID string, now time.Time, agreed int) error
 	Leave(ctx context.Context, groupID int64, userID string) (joinedAt time.Time, err error)
 	Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error
 	DropGrant(ctx context.Context, groupID int64, userID string) error
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	Lock(ctx context.Context, groupID int64, at, now time.Time) error
 	SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error
+	SetGuidelines(ctx context.Context, groupID int64, text string) (int, error)
 	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
 	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
 	FinishArchive(ctx context.Context, groupID int64) error
@@ -157,15 +158,17 @@ func (s *Service) RemakeChannel(ctx context.Context, g domain.Group) (string, er
 }
 
 // Join adds userID to g and gives them the member overwrite on its
-// channel, undoing the membership if Discord refuses. Refusals are the
-// store's (domain.ErrFull, domain.ErrLocked, ...) or ErrDiscord.
-func (s *Service) Join(ctx context.Context, g domain.Group, userID string) error {
+// channel, undoing the membership if Discord refuses. agreed is the
+// version of g's guidelines they agreed to (0: none). Refusals are the
+// store's (domain.ErrFull, domain.ErrLocked, domain.ErrGuidelinesChanged,
+// ...) or ErrDiscord.
+func (s *Service) Join(ctx context.Context, g domain.Group, userID string, agreed int) error {
 	unlock, err := s.Locks.Lock(ctx, g.ID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	if err := s.Store.Join(ctx, g.ID, userID, s.Clock.Now()); err != nil {
+	if err := s.Store.Join(ctx, g.ID, userID, s.Clock.Now(), agreed); err != nil {
 		return err
 	}
 	if err := s.Discord.AllowMember(ctx, g.ChannelID, userID); err != nil {

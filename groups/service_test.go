@@ -53,7 +53,7 @@ func TestRemoveReadsTheGroupUnderItsLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Join(ctx, g, "alice"); err != nil {
+	if err := svc.Join(ctx, g, "alice", 0); err != nil {
 		t.Fatal(err)
 	}
 

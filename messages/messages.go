@@ -56,6 +56,28 @@ func (p *Printer) group(id, group string) string {
 // UnknownGroup answers a group name that matches nothing.
 func (p *Printer) UnknownGroup(name string) string { return p.group("unknown_group", name) }
 
+// Guidelines and the agreement to them.
+func (p *Printer) GuidelinesIntro(group string) string {
+	return p.fill("guidelines_intro", args{"Group": Name(group)})
+}
+func (p *Printer) AgreeButton() string  { return p.text("agree_button") }
+func (p *Printer) CancelButton() string { return p.text("cancel_button") }
+func (p *Printer) JoinCancelled(group string) string {
+	return p.fill("join_cancelled", args{"Group": Name(group)})
+}
+func (p *Printer) GuidelinesChanged(group string) string {
+	return p.fill("guidelines_changed", args{"Group": Name(group)})
+}
+func (p *Printer) NotYourButton() string        { return p.text("not_your_button") }
+func (p *Printer) GuidelinesModalTitle() string { return p.text("guidelines_modal_title") }
+func (p *Printer) GuidelinesModalLabel() string { return p.text("guidelines_modal_label") }
+func (p *Printer) GuidelinesSaved(group string, version int) string {
+	return p.fill("guidelines_saved", args{"Group": Name(group), "Version": version})
+}
+func (p *Printer) GuidelinesRemoved(group string) string {
+	return p.fill("guidelines_removed", args{"Group": Name(group)})
+}
+
 func (p *Printer) Joined(group, channelID string, next time.Time) string {
 	s := p.fill("joined", args{"Group": Name(group), "Channel": Channel(channelID)})
 	if !next.IsZero() {

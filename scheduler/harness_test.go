@@ -243,7 +243,7 @@ func (h *harness) group(g domain.Group, members ...string) domain.Group {
 		h.t.Fatal(err)
 	}
 	for _, m := range members {
-		if err := h.st.Join(ctx, g.ID, m, h.clock.Now()); err != nil {
+		if err := h.st.Join(ctx, g.ID, m, h.clock.Now(), 0); err != nil {
 			h.t.Fatal(err)
 		}
 	}

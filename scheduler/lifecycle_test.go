@@ -18,7 +18,7 @@ func TestLockAtStart(t *testing.T) {
 	h.run()
 	ctx := context.Background()
 	h.advanceTo(start.Add(-time.Minute))
-	if err := h.st.Join(ctx, g.ID, "early", h.clock.Now()); err != nil {
+	if err := h.st.Join(ctx, g.ID, "early", h.clock.Now(), 0); err != nil {
 		t.Fatalf("join before the start: %v", err)
 	}
 	h.advanceTo(start)
@@ -26,7 +26,7 @@ func TestLockAtStart(t *testing.T) {
 	if got.State != domain.StateLocked || !got.LockedAt.Equal(start) {
 		t.Fatalf("state %s locked at %s, want locked at %s", got.State, got.LockedAt, start)
 	}
-	if err := h.st.Join(ctx, g.ID, "late", h.clock.Now()); !errors.Is(err, domain.ErrLocked) {
+	if err := h.st.Join(ctx, g.ID, "late", h.clock.Now(), 0); !errors.Is(err, domain.ErrLocked) {
 		t.Errorf("join after the start: %v, want ErrLocked", err)
 	}
 }
@@ -58,7 +58,7 @@ func TestJoinsRacingTheLock(t *testing.T) {
 	for i := range 40 {
 		wg.Go(func() {
 			id := fmt.Sprintf("u%d", i)
-			err := h.st.Join(ctx, g.ID, id, time.Now())
+			err := h.st.Join(ctx, g.ID, id, time.Now(), 0)
 			if err != nil && !errors.Is(err, domain.ErrLocked) {
 				t.Errorf("join: %v", err)
 			}

@@ -81,7 +81,7 @@ func TestGroupsWithMembers(t *testing.T) {
 	b := mustCreate(t, s, domain.Group{Name: "b"})
 	now := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
 	for i, u := range []string{"u2", "u1"} {
-		if err := s.Join(ctx, a.ID, u, now.Add(time.Duration(i)*time.Minute)); err != nil {
+		if err := s.Join(ctx, a.ID, u, now.Add(time.Duration(i)*time.Minute), 0); err != nil {
 			t.Fatal(err)
 		}
 	}

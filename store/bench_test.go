@@ -102,7 +102,7 @@ func contendedJoins(b *testing.B, workers int, wrap func(func() error) error) {
 	now := time.Now()
 	var admitted, refused atomic.Int64
 	runWorkers(b, workers, "joins/s", func(k int) error {
-		err := wrap(func() error { return s.Join(ctx, groups[k/perGroup].ID, fmt.Sprintf("u%d", k), now) })
+		err := wrap(func() error { return s.Join(ctx, groups[k/perGroup].ID, fmt.Sprintf("u%d", k), now, 0) })
 		switch {
 		case err == nil:
 			admitted.Add(1)
@@ -152,7 +152,7 @@ func BenchmarkJoin(b *testing.B) {
 		groups := createBenchGroups(b, s, "g1", "Own", benchJoiners, 0)
 		now := time.Now()
 		runWorkers(b, benchJoiners, "joins/s", func(k int) error {
-			return s.Join(context.Background(), groups[k%benchJoiners].ID, fmt.Sprintf("u%d", k), now)
+			return s.Join(context.Background(), groups[k%benchJoiners].ID, fmt.Sprintf("u%d", k), now, 0)
 		})
 	})
 	// Baseline: a plain insert of a membership, no rule checked.
@@ -180,7 +180,7 @@ func BenchmarkGrowth(b *testing.B) {
 			now := time.Now()
 			// A member of a few groups, as /groups and autocomplete look them up.
 			for _, g := range groups[:min(5, n)] {
-				if err := s.Join(ctx, g.ID, "regular", now); err != nil {
+				if err := s.Join(ctx, g.ID, "regular", now, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -193,7 +193,7 @@ func BenchmarkGrowth(b *testing.B) {
 				fresh := createBenchGroups(b, s, "g2", fmt.Sprintf("Fresh %d", r), 1, 0)[0] // another server: not in g1's lists
 				b.StartTimer()
 				runWorkers(b, benchJoiners, "joins/s", func(k int) error {
-					return s.Join(ctx, fresh.ID, fmt.Sprintf("u%d", k), now)
+					return s.Join(ctx, fresh.ID, fmt.Sprintf("u%d", k), now, 0)
 				})
 			})
 			b.Run("GroupByName", func(b *testing.B) {

@@ -86,7 +86,7 @@ func joinFailsThenWorks(t *testing.T, s *Store, g domain.Group, want sqlite3.Err
 	t.Helper()
 	ctx := context.Background()
 	before := readJoinState(t, s, g.ID)
-	err := s.Join(ctx, g.ID, "newcomer", time.Now())
+	err := s.Join(ctx, g.ID, "newcomer", time.Now(), 0)
 	var se sqlite3.Error
 	switch {
 	case err == nil:
@@ -110,7 +110,7 @@ func joinFailsThenWorks(t *testing.T, s *Store, g domain.Group, want sqlite3.Err
 	}
 
 	lift()
-	if err := s.Join(ctx, g.ID, "newcomer", time.Now()); err != nil {
+	if err := s.Join(ctx, g.ID, "newcomer", time.Now(), 0); err != nil {
 		t.Fatalf("Join after the fault was lifted: %v", err)
 	}
 	after := readJoinState(t, s, g.ID)
@@ -122,7 +122,7 @@ func joinFailsThenWorks(t *testing.T, s *Store, g domain.Group, want sqlite3.Err
 func TestJoinOnReadOnlyDatabase(t *testing.T) {
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Circle", Capacity: 5})
-	if err := s.Join(context.Background(), g.ID, "alice", time.Now()); err != nil {
+	if err := s.Join(context.Background(), g.ID, "alice", time.Now(), 0); err != nil {
 		t.Fatal(err)
 	}
 	pinPool(t, s)
@@ -152,7 +152,7 @@ func TestJoinOnFullDisk(t *testing.T) {
 			if pad < 0 {
 				id = fmt.Sprintf("a%07d", n) // as short as the newcomer's, sorting before it
 			}
-			if err := s.Join(ctx, g.ID, id, time.Now()); err != nil {
+			if err := s.Join(ctx, g.ID, id, time.Now(), 0); err != nil {
 				if se := (sqlite3.Error{}); !errors.As(err, &se) || se.Code != sqlite3.ErrFull {
 					t.Fatalf("filling the disk: %v", err)
 				}

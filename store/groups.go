@@ -13,7 +13,7 @@ import (
 const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
 	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count,
-	g.sessions_held, g.count_from, g.lock_at`
+	g.sessions_held, g.count_from, g.lock_at, g.guidelines, g.guidelines_version`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -25,7 +25,7 @@ func scanGroup(r rowScanner, extra ...any) (domain.Group, error) {
 	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
 		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount,
-		&g.SessionsHeld, &countFrom, &lockAt}, extra...)...)
+		&g.SessionsHeld, &countFrom, &lockAt, &g.Guidelines, &g.GuidelinesVersion}, extra...)...)
 	if err != nil {
 		return domain.Group{}, err
 	}
@@ -266,4 +266,35 @@ func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, 
 		}
 		return s.replan(ctx, tx, groupID, now)
 	})
+}
+
+// SetGuidelines replaces a group's guidelines (empty removes them) and
+// returns their new version.
+func (s *Store) SetGuidelines(ctx context.Context, groupID int64, text string) (int, error) {
+	var version int
+	err := s.queryRow(ctx, `UPDATE groups SET guidelines = ?, guidelines_version = guidelines_version + 1
+		WHERE id = ? AND state <> 'archived' RETURNING guidelines_version`, text, groupID).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, domain.ErrNoGroup
+	}
+	return version, storageError(err)
+}
+
+// Agreements lists who agreed to which version of a group's guidelines.
+func (s *Store) Agreements(ctx context.Context, groupID int64) (map[string]int, error) {
+	rows, err := s.query(ctx, `SELECT user_id, max(version) FROM agreements WHERE group_id = ? GROUP BY user_id`, groupID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var user string
+		var v int
+		if err := rows.Scan(&user, &v); err != nil {
+			return nil, err
+		}
+		out[user] = v
+	}
+	return out, rows.Err()
 }

@@ -213,10 +213,10 @@ func TestJoinRefusedOnceTheLockIsDue(t *testing.T) {
 	if !g.LockAt.Equal(first) {
 		t.Fatalf("planned lock at %s, want the first session %s", g.LockAt, first)
 	}
-	if err := s.Join(ctx, g.ID, "early", first.Add(-time.Minute)); err != nil {
+	if err := s.Join(ctx, g.ID, "early", first.Add(-time.Minute), 0); err != nil {
 		t.Fatalf("join before the first session: %v", err)
 	}
-	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second)); !errors.Is(err, domain.ErrLocked) {
+	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second), 0); !errors.Is(err, domain.ErrLocked) {
 		t.Fatalf("join after the first session began: %v, want ErrLocked", err)
 	}
 }

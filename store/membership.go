@@ -13,16 +13,18 @@ import (
 // Join adds userID to a group. In one transaction it checks that the user
 // is not in it yet and that the group takes them now (Group.JoinRefusal:
 // live, not started, not full), so with N seats left and many simultaneous
-// joins exactly N succeed.
-func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time) error {
+// joins exactly N succeed. A group with guidelines takes only someone who
+// agreed to their current version (agreed; 0 for none): the agreement is
+// recorded with the membership.
+func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time, agreed int) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var g domain.Group
 		var lockAt sql.NullInt64
 		var already bool
-		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, member_count, lock_at,
+		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, member_count, lock_at, guidelines, guidelines_version,
 			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
 			FROM groups WHERE id = ?`, groupID, userID, groupID).
-			Scan(&g.State, &g.Kind, &g.Capacity, &g.MemberCount, &lockAt, &already)
+			Scan(&g.State, &g.Kind, &g.Capacity, &g.MemberCount, &lockAt, &g.Guidelines, &g.GuidelinesVersion, &already)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.ErrNoGroup
 		}
@@ -35,6 +37,15 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		}
 		if err := g.JoinRefusal(now); err != nil {
 			return err
+		}
+		if g.Guidelines != "" && agreed != g.GuidelinesVersion {
+			return domain.ErrGuidelinesChanged
+		}
+		if g.Guidelines != "" {
+			if _, err := s.txExec(ctx, tx, `INSERT INTO agreements (group_id, user_id, version, agreed_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT DO NOTHING`, groupID, userID, agreed, now.Unix()); err != nil {
+				return err
+			}
 		}
 		if _, err = s.txExec(ctx, tx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
 			groupID, userID, now.Unix()); err != nil {

@@ -33,7 +33,7 @@ func TestBackupWhileJoining(t *testing.T) {
 				default:
 				}
 				id := fmt.Sprintf("w%d-u%d", w, i)
-				if err := s.Join(ctx, g.ID, id, time.Now()); err != nil {
+				if err := s.Join(ctx, g.ID, id, time.Now(), 0); err != nil {
 					t.Errorf("join %s: %v", id, err)
 					return
 				}

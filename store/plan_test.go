@@ -146,7 +146,7 @@ func TestUnarchiveRestoresThePlannedLockAndRetriesTheJobInFlight(t *testing.T) {
 	if !got.LockAt.Equal(g.LockAt) || got.LockAt.IsZero() {
 		t.Errorf("lock at %s after the undo, want %s", got.LockAt, g.LockAt)
 	}
-	if err := s.Join(ctx, g.ID, "late", g.LockAt.Add(time.Minute)); !errors.Is(err, domain.ErrLocked) {
+	if err := s.Join(ctx, g.ID, "late", g.LockAt.Add(time.Minute), 0); !errors.Is(err, domain.ErrLocked) {
 		t.Errorf("join after the planned lock: %v, want ErrLocked", err)
 	}
 	jobs, _ = s.Jobs(ctx, g.ID)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/rand"
 	"hearth/domain"
 
 	"context"
@@ -59,4 +60,18 @@ func (s *Store) DropRoleGrant(ctx context.Context, guildID, roleID string) error
 // group channels.
 func (s *Store) RoleGrants(ctx context.Context, guildID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT role_id FROM role_grants WHERE guild_id = ? ORDER BY role_id`, guildID)
+}
+
+// Secret returns the random key called name, made on first use and kept.
+func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if _, err := s.exec(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, key); err != nil {
+		return nil, err
+	}
+	var value []byte
+	err := s.queryRow(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&value)
+	return value, err
 }

@@ -87,18 +87,18 @@ func TestJoinRules(t *testing.T) {
 		do   func() error
 		want error
 	}{
-		{"first join", func() error { return s.Join(ctx, open.ID, "u1", now) }, nil},
-		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now) }, domain.ErrAlreadyMember},
-		{"full", func() error { return s.Join(ctx, open.ID, "u2", now) }, domain.ErrFull},
+		{"first join", func() error { return s.Join(ctx, open.ID, "u1", now, 0) }, nil},
+		{"join twice", func() error { return s.Join(ctx, open.ID, "u1", now, 0) }, domain.ErrAlreadyMember},
+		{"full", func() error { return s.Join(ctx, open.ID, "u2", now, 0) }, domain.ErrFull},
 		{"leave a group you are not in", func() error { _, err := s.Leave(ctx, open.ID, "u2"); return err }, domain.ErrNotMember},
-		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now) }, domain.ErrNoGroup},
-		{"enrol before the start", func() error { return s.Join(ctx, closed.ID, "u1", now) }, nil},
+		{"unknown group", func() error { return s.Join(ctx, 999, "u1", now, 0) }, domain.ErrNoGroup},
+		{"enrol before the start", func() error { return s.Join(ctx, closed.ID, "u1", now, 0) }, nil},
 		{"start an open group", func() error { return s.Lock(ctx, open.ID, now, now) }, domain.ErrNotClosed},
 		{"start", func() error { return s.Lock(ctx, closed.ID, now, now) }, nil},
 		{"start twice", func() error { return s.Lock(ctx, closed.ID, now, now) }, domain.ErrAlreadyLocked},
-		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now) }, domain.ErrLocked},
+		{"join after the lock", func() error { return s.Join(ctx, closed.ID, "u2", now, 0) }, domain.ErrLocked},
 		{"leave after the lock", func() error { _, err := s.Leave(ctx, closed.ID, "u1"); return err }, nil},
-		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now) }, domain.ErrLocked},
+		{"re-join after the lock", func() error { return s.Join(ctx, closed.ID, "u1", now, 0) }, domain.ErrLocked},
 	}
 	for _, st := range steps {
 		if err := st.do(); !errors.Is(err, st.want) {
@@ -116,11 +116,11 @@ func TestJoinRefusedOnceAClosedGroupsStartHasPassed(t *testing.T) {
 	s := openTest(t)
 	start := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
 	g := mustCreate(t, s, domain.Group{Name: "Cohort", Kind: domain.KindClosed, StartAt: start})
-	if err := s.Join(ctx, g.ID, "early", start.Add(-time.Second)); err != nil {
+	if err := s.Join(ctx, g.ID, "early", start.Add(-time.Second), 0); err != nil {
 		t.Fatalf("join before the start: %v", err)
 	}
 	// The scheduler has not locked it yet, but the start is the lock.
-	if err := s.Join(ctx, g.ID, "late", start); !errors.Is(err, domain.ErrLocked) {
+	if err := s.Join(ctx, g.ID, "late", start, 0); !errors.Is(err, domain.ErrLocked) {
 		t.Fatalf("join at the start: got %v, want domain.ErrLocked", err)
 	}
 }
@@ -136,7 +136,7 @@ func TestConcurrentJoinsNeverExceedCapacity(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := s.Join(ctx, g.ID, "user"+string(rune('A'+i)), time.Now())
+			err := s.Join(ctx, g.ID, "user"+string(rune('A'+i)), time.Now(), 0)
 			mu.Lock()
 			results[err]++
 			mu.Unlock()
@@ -177,7 +177,7 @@ func TestMemberCountFollowsJoinsAndLeaves(t *testing.T) {
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Circle"})
 	for _, u := range []string{"a", "b", "c"} {
-		if err := s.Join(ctx, g.ID, u, time.Now()); err != nil {
+		if err := s.Join(ctx, g.ID, u, time.Now(), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -211,8 +211,8 @@ func TestListAndSearchGroups(t *testing.T) {
 		ids[n] = mustCreate(t, s, g).ID
 	}
 	mustCreate(t, s, domain.Group{GuildID: "other", Name: "Grief Elsewhere"})
-	s.Join(ctx, ids["Grief Circle"], "u", time.Now())
-	s.Join(ctx, ids["Sobriety"], "u", time.Now())
+	s.Join(ctx, ids["Grief Circle"], "u", time.Now(), 0)
+	s.Join(ctx, ids["Sobriety"], "u", time.Now(), 0)
 	s.Lock(ctx, ids["Grief Cohort"], time.Now(), time.Now())
 	archived := mustCreate(t, s, domain.Group{Name: "Old Grief"})
 	s.Archive(ctx, archived.ID, time.Now())
@@ -261,8 +261,8 @@ func TestGrantsOutliveMembershipUntilDropped(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Circle"})
-	s.Join(ctx, g.ID, "a", time.Now())
-	s.Join(ctx, g.ID, "b", time.Now())
+	s.Join(ctx, g.ID, "a", time.Now(), 0)
+	s.Join(ctx, g.ID, "b", time.Now(), 0)
 	s.Leave(ctx, g.ID, "b")
 	if got, _ := s.Grants(ctx, g.ID); strings.Join(got, ",") != "a,b" {
 		t.Fatalf("grants = %v, want a,b (b's overwrite not yet confirmed gone)", got)

@@ -66,7 +66,7 @@ func benchFanOut(b *testing.B, groups, botLimit int) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := st.Join(ctx, g.ID, user, start); err != nil {
+		if err := st.Join(ctx, g.ID, user, start, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

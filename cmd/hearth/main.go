@@ -134,7 +134,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	locks := &grouplock.Locks{}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
 	svc := &groups.Service{Store: st, Discord: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
-	app := &commands.App{Store: st, Groups: svc, Perms: b, Clock: clock, Log: log,
+	key, err := st.Secret(ctx, "buttons")
+	if err != nil {
+		return err
+	}
+	app := &commands.App{Store: st, Groups: svc, Perms: b, Clock: clock, Log: log, Key: key,
 		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive, Metrics: m}
 	sched := scheduler.New(st, b, svc, clock, log)
 	sched.SetMetrics(m)
