@@ -1,8 +1,11 @@
 package bot
 
 import (
+	"errors"
+	"slices"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
 
@@ -14,13 +17,16 @@ import (
 // watchdog notices sooner and closes the right way.
 //
 // discordgo does not expose the heartbeat interval, so the watchdog learns
-// it from the time between acknowledgements (two heartbeats into the first
-// connection; until then discordgo's own check is all there is), and calls
-// the connection a zombie when none has come for two intervals.
+// it on each connection from the time between acknowledgements, armed once
+// it has seen two (until then discordgo's own check is all there is), and
+// calls the connection a zombie when none has come for two intervals.
 func (b *Bot) watchGateway() {
 	defer b.wg.Done()
-	var lastAck time.Time
-	var interval time.Duration
+	var (
+		lastAck time.Time
+		gaps    []time.Duration // between acknowledgements on this connection
+		wasUp   bool
+	)
 	poll := 50 * time.Millisecond
 	for {
 		select {
@@ -32,21 +38,36 @@ func (b *Bot) watchGateway() {
 		s.RLock()
 		ack, ready := s.LastHeartbeatAck, s.DataReady
 		s.RUnlock()
+		if !ready {
+			// Between connections: learn the next one afresh (its HELLO
+			// sets the acknowledgement time too, before any heartbeat).
+			wasUp, lastAck, gaps = false, time.Time{}, nil
+			continue
+		}
+		if !wasUp {
+			wasUp, lastAck, gaps = true, ack, nil
+			continue
+		}
 		if ack.After(lastAck) {
-			// A new connection's HELLO and first heartbeat are acknowledged
-			// at once: only a longer gap is an interval.
-			if gap := ack.Sub(lastAck); !lastAck.IsZero() && gap > 50*time.Millisecond && (interval == 0 || gap > interval/2) {
-				interval = gap
+			gaps = append(gaps, ack.Sub(lastAck))
+			if len(gaps) > 3 {
+				gaps = gaps[1:]
 			}
 			lastAck = ack
-			poll = min(max(interval/4, 50*time.Millisecond), time.Second)
 		}
-		if interval == 0 || !ready || time.Since(lastAck) < 2*interval+100*time.Millisecond {
+		// Armed once two gaps are known; the longest is the interval (the
+		// first may be the HELLO's to the first heartbeat's, shorter).
+		if len(gaps) < 2 {
+			continue
+		}
+		interval := slices.Max(gaps)
+		poll = min(max(interval/4, 50*time.Millisecond), time.Second)
+		if time.Since(lastAck) < 2*interval+100*time.Millisecond {
 			continue
 		}
 		b.log.Warn("gateway connection zombied: no heartbeat acknowledged; resuming", "silent_for", time.Since(lastAck).Round(time.Millisecond))
 		b.resumeGateway()
-		lastAck = time.Time{} // learn again from the new connection
+		wasUp, lastAck, gaps = false, time.Time{}, nil
 	}
 }
 
@@ -65,8 +86,8 @@ func (b *Bot) resumeGateway() {
 	wait := 250 * time.Millisecond
 	for b.watch.Err() == nil {
 		err := b.session.Open()
-		if err == nil {
-			return
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return // open (discordgo's own reconnect may have got there first)
 		}
 		b.log.Warn("reopening the gateway failed; retrying", "in", wait, "err", err)
 		select {

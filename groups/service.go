@@ -384,6 +384,11 @@ func (s *Service) resumeArchive(ctx context.Context, g domain.Group) error {
 		return err
 	}
 	defer unlock()
+	// Read again under the lock: an archive that failed meanwhile was
+	// undone, and its group is live again.
+	if g, err = s.Store.Group(ctx, g.ID); err != nil || g.State != domain.StateArchived {
+		return err
+	}
 	if g.ChannelID != "" {
 		members, err := s.Store.Members(ctx, g.ID)
 		if err != nil {

@@ -191,12 +191,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 	now := s.clock.Now()
 	for range 1000 { // bounded, so that a job that refuses to move cannot spin forever
-		if q.full() {
-			// Sends are queued beyond what the rate limit lets out soon:
-			// claim no more (the rest wait in the database, in due order)
-			// until the workers have drained half; they wake the loop.
-			return maxSleep
-		}
 		jobs, err := s.st.DueJobs(ctx, now, batch)
 		if err != nil {
 			return s.dbError(ctx, "read due jobs", err)
@@ -233,6 +227,13 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 					}
 				}
 			}
+		}
+		if q.full() {
+			// Sends are queued beyond what the rate limit lets out soon:
+			// claim no more (the rest wait in the database, in due order)
+			// until the workers have drained half; they wake the loop.
+			// Locks and completions of this batch were done all the same.
+			return maxSleep
 		}
 		firings, err := s.st.DueFirings(ctx, now, batch)
 		if err != nil {

@@ -74,7 +74,18 @@ func (s *Store) Backup(ctx context.Context, to string) error {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("backup to %s: %w", to, err)
 	}
+	// Made first, empty and readable by the owner only: the copy says who
+	// is in which group. VACUUM INTO fills an empty file.
+	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("%w: %s", ErrBackupExists, to)
+	}
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", to, err)
+	}
+	f.Close()
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, to); err != nil {
+		os.Remove(to)
 		return fmt.Errorf("backup to %s: %w", to, err)
 	}
 	return nil

@@ -65,6 +65,10 @@ func TestBackupWhileJoining(t *testing.T) {
 	mu.Lock()
 	after := len(joined)
 	mu.Unlock()
+	// Who is in which group is confidential: the copy is its owner's alone.
+	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
 
 	db, err := sql.Open("sqlite3", "file:"+to+"?mode=ro")
 	if err != nil {

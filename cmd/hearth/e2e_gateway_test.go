@@ -78,3 +78,18 @@ func TestZombieGatewayResumesAndRedeliversInteraction(t *testing.T) {
 		t.Fatalf("%d answers to one interaction, want 1", n)
 	}
 }
+
+// A healthy connection over a slow network is left alone: acknowledgements
+// that come late, but come, are no zombie (the watchdog once learned the
+// interval from the HELLO to the first acknowledgement and resumed a
+// healthy connection every few seconds).
+func TestSlowButHealthyGatewayIsLeftAlone(t *testing.T) {
+	w := newWorld(t)
+	w.fake.SetHeartbeatInterval(300 * time.Millisecond)
+	w.fake.SetAckDelay(80 * time.Millisecond)
+	w.start()
+	time.Sleep(3 * time.Second)
+	if r, s := w.fake.Resumes(), w.fake.GatewaySessions(); r != 0 || s != 1 {
+		t.Fatalf("%d resumes and %d sessions over 3s of a healthy connection, want 0 and 1", r, s)
+	}
+}

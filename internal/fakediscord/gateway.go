@@ -45,6 +45,7 @@ type gatewayState struct {
 	identified int
 	resumed    int
 	noAcks     bool
+	ackDelay   time.Duration
 	heartbeat  time.Duration // heartbeat_interval sent in HELLO
 	closeCodes []int         // close codes sent, in order
 	changed    chan struct{} // closed and replaced on session changes
@@ -145,9 +146,12 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 1:
 			c.heartbeatReceived()
 			s.gw.mu.Lock()
-			ack := !s.gw.noAcks
+			ack, delay := !s.gw.noAcks, s.gw.ackDelay
 			s.gw.mu.Unlock()
-			if ack {
+			switch {
+			case ack && delay > 0:
+				time.AfterFunc(delay, func() { c.send([]byte(`{"op":11,"d":null,"s":null,"t":null}`)) })
+			case ack:
 				c.send([]byte(`{"op":11,"d":null,"s":null,"t":null}`))
 			}
 		case 2:

@@ -228,6 +228,14 @@ func (s *Server) DropGateway() {
 	}
 }
 
+// SetAckDelay makes every heartbeat ACK arrive d after its heartbeat, as
+// over a slow network.
+func (s *Server) SetAckDelay(d time.Duration) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	s.gw.ackDelay = d
+}
+
 // SetHeartbeatAcks turns heartbeat ACKs (op 11) on or off; without them
 // the client should treat the connection as zombied and reconnect.
 func (s *Server) SetHeartbeatAcks(on bool) {
