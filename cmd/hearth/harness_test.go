@@ -132,7 +132,7 @@ func (w *world) do(user, name string, opts ...fakediscord.Opt) fakediscord.Reply
 	if err != nil {
 		w.t.Fatalf("/%s: %v", name, err)
 	}
-	if !r.Ephemeral {
+	if !r.Ephemeral && r.Type != 9 { // a modal is a form, not a message
 		w.t.Errorf("/%s reply is not ephemeral: %q", name, r.Content)
 	}
 	return r
