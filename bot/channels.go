@@ -136,8 +136,49 @@ func (b *Bot) ArchiveChannel(ctx context.Context, channelID string, memberIDs []
 type outgoingMessage struct {
 	Content         string                            `json:"content"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions"`
+	Components      []discordgo.MessageComponent      `json:"components,omitempty"`
 	Nonce           string                            `json:"nonce,omitempty"`
 	EnforceNonce    bool                              `json:"enforce_nonce,omitempty"`
+}
+
+// codeCannotDM is Discord's refusal of a direct message to someone who
+// takes none from the bot.
+const codeCannotDM = 50007
+
+// SendDM sends a person a direct message with buttons, pinging nobody. A
+// nonce makes Discord drop a repeat. It returns groups.ErrCannotDM when
+// the person takes no direct messages from the bot.
+func (b *Bot) SendDM(ctx context.Context, userID, content string, bs []groups.Button, nonce string) error {
+	var ch *discordgo.Channel
+	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
+		ch, err = b.session.UserChannelCreate(userID, opts...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	row := discordgo.ActionsRow{}
+	for _, bt := range bs {
+		style := discordgo.SecondaryButton
+		if bt.Primary {
+			style = discordgo.PrimaryButton
+		}
+		row.Components = append(row.Components, discordgo.Button{CustomID: bt.CustomID, Label: bt.Label, Style: style})
+	}
+	msg := outgoingMessage{Content: content, AllowedMentions: noMentions, Nonce: nonce, EnforceNonce: nonce != ""}
+	if len(row.Components) > 0 {
+		msg.Components = []discordgo.MessageComponent{row}
+	}
+	endpoint := discordgo.EndpointChannelMessages(ch.ID)
+	err = b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
+		_, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
+		return err
+	})
+	var rest *discordgo.RESTError
+	if errors.As(err, &rest) && rest.Message != nil && rest.Message.Code == codeCannotDM {
+		return errors.Join(groups.ErrCannotDM, err)
+	}
+	return err
 }
 
 // SendMessage posts content in a channel, pinging exactly mentionIDs and no

@@ -28,6 +28,11 @@ type Store interface {
 	Group(ctx context.Context, id int64) (domain.Group, error)
 	IsMember(ctx context.Context, groupID int64, userID string) (bool, error)
 	SetGuidelines(ctx context.Context, groupID int64, text string) (int, error)
+	AddWaiting(ctx context.Context, groupID int64, userID string, list domain.List, now time.Time) (int, error)
+	RemoveWaiting(ctx context.Context, groupID int64, userID string, list domain.List) (bool, error)
+	Waiting(ctx context.Context, groupID int64, list domain.List) ([]string, error)
+	MoveInterest(ctx context.Context, from, to int64) ([]string, error)
+	Offer(ctx context.Context, id int64) (domain.Offer, error)
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error)
 	ListGroups(ctx context.Context, guildID, userID string, limit int) (domain.Listing, error)
@@ -94,7 +99,14 @@ func (a *App) Router() *Router {
 	r.HandleModal(guidelinesID, a.saveGuidelines) // checks again that the caller manages the group
 	r.HandleComponent(agreeID, a.agree)
 	r.HandleComponent(cancelJoinID, a.cancelJoin)
-	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines"} {
+	r.HandleComponent(waitlistID, a.joinWaitlist)
+	r.HandleComponent(interestID, a.joinInterest)
+	r.HandleComponent(groups.TakeSeatID, a.takeSeat)       // in a direct message
+	r.HandleComponent(groups.DeclineSeatID, a.declineSeat) // in a direct message
+	r.HandleComponent(groups.JoinCohortID, a.joinCohort)   // in a direct message
+	r.Handle("group waitlist", a.managed(a.showWaitlist))
+	r.Handle("group next", a.managed(a.nextCohort), a.moderators)
+	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next"} {
 		r.HandleAutocomplete("group "+sub, a.suggestManaged)
 	}
 

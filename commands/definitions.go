@@ -80,6 +80,9 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		sub("remove", "group_remove", groupOpt("group_option"), user),
 		sub("archive", "group_archive", groupOpt("group_archive_group")),
 		sub("guidelines", "group_guidelines", groupOpt("group_guidelines_group")),
+		sub("waitlist", "group_waitlist", groupOpt("group_waitlist_group")),
+		sub("next", "group_next", groupOpt("group_next_group"),
+			str("name", "group_next_name", true, domain.MaxNameLen), str("start", "group_next_start", false, 40)),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 

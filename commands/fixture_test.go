@@ -132,6 +132,10 @@ func (f *fakeChannels) SendMessage(_ context.Context, channelID, content string,
 	return f.record("SendMessage", channelID, content)
 }
 
+func (f *fakeChannels) SendDM(_ context.Context, userID, content string, _ []groups.Button, _ string) error {
+	return f.record("SendDM", userID)
+}
+
 // took returns the calls since the last took, and forgets them.
 func (f *fakeChannels) took() []string {
 	f.mu.Lock()

@@ -47,7 +47,9 @@ func (a *App) buttonGroup(ctx context.Context, in *Interaction) (g domain.Group,
 		return g, nil, &r, nil
 	}
 	g, err = a.Store.Group(ctx, id)
-	if errors.Is(err, domain.ErrNoGroup) || (err == nil && g.GuildID != in.GuildID) {
+	// In a server, the group must be that server's; in a direct message,
+	// the signature vouches for it.
+	if errors.Is(err, domain.ErrNoGroup) || (err == nil && in.GuildID != "" && g.GuildID != in.GuildID) {
 		r := Reply(Printer(in).NotYourButton())
 		return g, nil, &r, nil
 	}

@@ -50,7 +50,7 @@ func TestJoin(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: func(domain.Group) string { return es.Full("Pequeño") },
+			want: func(domain.Group) string { return es.FullWaitlist("Pequeño") },
 		},
 		{
 			name: "already a member", fixture: "join",
@@ -168,10 +168,10 @@ func TestGroupsListsStatuses(t *testing.T) {
 
 	got := e.serve(t, load(t, "groups", nil))
 	want := en.GroupList([]string{ // by name; the archived group is not listed
-		en.GroupLine("Autumn cohort", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false),
-		en.GroupLine("Grief circle", domain.KindOpen, domain.StatusOpen, -1, nextWednesday, false),
-		en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusEnrolling, 8, time.Time{}, false),
-		en.GroupLine("Tiny", domain.KindOpen, domain.StatusFull, 0, time.Time{}, true),
+		en.GroupLine("Autumn cohort", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false, 0),
+		en.GroupLine("Grief circle", domain.KindOpen, domain.StatusOpen, -1, nextWednesday, false, 0),
+		en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusEnrolling, 8, time.Time{}, false, 0),
+		en.GroupLine("Tiny", domain.KindOpen, domain.StatusFull, 0, time.Time{}, true, 0),
 	}, 4)
 	if got.Content != want {
 		t.Errorf("reply = %q\nwant    %q", got.Content, want)
@@ -223,7 +223,7 @@ func TestClosedGroupPastItsStartBeforeTheScheduler(t *testing.T) {
 
 	t.Run("before the start", func(t *testing.T) {
 		check(t, look(t, memberID), view{
-			list:    en.GroupList([]string{en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusEnrolling, 8, time.Time{}, false)}, 1),
+			list:    en.GroupList([]string{en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusEnrolling, 8, time.Time{}, false, 0)}, 1),
 			offered: []string{"Spring cohort"},
 			join:    en.Joined("Spring cohort", g.ChannelID, time.Time{}),
 		})
@@ -240,9 +240,9 @@ func TestClosedGroupPastItsStartBeforeTheScheduler(t *testing.T) {
 			t.Fatalf("stored state = %q; the test needs it still active", s)
 		}
 		check(t, look(t, newcomer), view{
-			list:    en.GroupList([]string{en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusLocked, 7, time.Time{}, false)}, 1),
+			list:    en.GroupList([]string{en.GroupLine("Spring cohort", domain.KindClosed, domain.StatusLocked, 7, time.Time{}, false, 0)}, 1),
 			offered: nil,
-			join:    en.Locked("Spring cohort"),
+			join:    en.LockedInterest("Spring cohort"),
 		})
 		if e.isMember(t, g, newcomer) {
 			t.Error("the newcomer joined a started group")

@@ -25,7 +25,7 @@ func (a *App) listGroups(ctx context.Context, in *Interaction) (Response, error)
 	lines := make([]string, 0, len(l.Groups))
 	for _, g := range l.Groups {
 		next, _ := g.NextSession(now)
-		lines = append(lines, p.GroupLine(g.Name, g.Kind, g.Status(now), g.SeatsLeft(), next, l.Mine[g.ID]))
+		lines = append(lines, p.GroupLine(g.Name, g.Kind, g.Status(now), g.SeatsLeft(), next, l.Mine[g.ID], l.Waiting[g.ID]))
 	}
 	return Reply(p.GroupList(lines, l.Total)), nil
 }
@@ -69,9 +69,9 @@ func (a *App) join(ctx context.Context, in *Interaction) (Response, error) {
 	case errors.Is(err, domain.ErrAlreadyMember):
 		return Reply(p.AlreadyMember(g.Name, g.ChannelID)), nil
 	case errors.Is(err, domain.ErrLocked):
-		return Reply(p.Locked(g.Name)), nil
+		return a.locked(in, g), nil
 	case errors.Is(err, domain.ErrFull):
-		return Reply(p.Full(g.Name)), nil
+		return a.full(in, g), nil
 	case errors.Is(err, domain.ErrArchived), errors.Is(err, domain.ErrNoGroup):
 		return Reply(p.Archived(g.Name)), nil
 	case errors.Is(err, groups.ErrDiscord):
@@ -99,6 +99,15 @@ func (a *App) leave(ctx context.Context, in *Interaction) (Response, error) {
 	left, err := a.Groups.Remove(ctx, g.ID, in.UserID)
 	switch {
 	case errors.Is(err, domain.ErrNotMember), errors.Is(err, domain.ErrNoGroup):
+		// Not in it: maybe waiting for it. Leaving takes them off.
+		seat, serr := a.Store.RemoveWaiting(ctx, g.ID, in.UserID, domain.SeatList)
+		interest, ierr := a.Store.RemoveWaiting(ctx, g.ID, in.UserID, domain.InterestList)
+		if err := errors.Join(serr, ierr); err != nil {
+			return Response{}, err
+		}
+		if seat || interest {
+			return Reply(p.LeftWaitlist(g.Name)), nil
+		}
 		return Reply(p.NotMember(g.Name)), nil
 	case errors.Is(err, groups.ErrDiscord):
 		return Reply(p.DiscordFailed()), nil

@@ -104,10 +104,12 @@ func Deadline(after time.Duration, log *slog.Logger) Middleware {
 	}
 }
 
-// GuildOnly refuses commands used outside a server.
+// GuildOnly refuses commands used outside a server. Buttons pass: some are
+// in direct messages (a seat offer, an invitation), and each checks the
+// group its signed custom id names.
 func GuildOnly(next Handler) Handler {
 	return func(ctx context.Context, in *Interaction) (Response, error) {
-		if in.GuildID == "" {
+		if in.GuildID == "" && in.Type != TypeComponent {
 			setOutcome(ctx, OutcomeRefused)
 			if in.Type == TypeAutocomplete {
 				return Response{}, nil

@@ -17,6 +17,7 @@ var (
 	// since it was read; the caller reads the due jobs again.
 	ErrJobChanged = errors.New("the job changed meanwhile")
 	ErrNoFiring   = errors.New("no such firing")
+	ErrNoOffer    = errors.New("no such offer, or it no longer holds a seat")
 	// ErrGuidelinesChanged means a join agreed to guidelines other than the
 	// group's current ones (or to none, where it has some).
 	ErrGuidelinesChanged = errors.New("the group's guidelines are not the ones agreed to")

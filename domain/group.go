@@ -63,6 +63,7 @@ type Group struct {
 	LockedAt      time.Time
 	ArchivedAt    time.Time
 	MemberCount   int
+	HeldSeats     int // seats offered to people from the waitlist, not yet taken
 	// A started closed group whose schedule changed held SessionsHeld
 	// sessions before CountFrom, under its earlier schedules.
 	SessionsHeld int
@@ -78,12 +79,13 @@ type Group struct {
 	LockAt time.Time
 }
 
-// SeatsLeft is how many more people may join, or -1 when uncapped.
+// SeatsLeft is how many more people may join, or -1 when uncapped. A seat
+// offered to someone from the waitlist is held for them.
 func (g Group) SeatsLeft() int {
 	if g.Capacity == 0 {
 		return -1
 	}
-	return max(g.Capacity-g.MemberCount, 0)
+	return max(g.Capacity-g.MemberCount-g.HeldSeats, 0)
 }
 
 // Started reports whether a closed group has begun by now: it is locked,
@@ -154,4 +156,39 @@ type StrayGrant struct {
 	ChannelID     string
 	FacilitatorID string
 	UserID        string
+}
+
+// Waiting lists.
+type List string
+
+const (
+	SeatList     List = "seat"     // waiting for a seat in a full group
+	InterestList List = "interest" // waiting for a closed group's next cohort
+)
+
+// OfferState is where a seat offered from the waitlist stands.
+type OfferState string
+
+const (
+	OfferPending       OfferState = "pending" // made; its message not yet confirmed sent
+	OfferOpen          OfferState = "open"    // sent; the seat is held
+	OfferTaken         OfferState = "taken"
+	OfferDeclined      OfferState = "declined"
+	OfferExpired       OfferState = "expired"
+	OfferUndeliverable OfferState = "undeliverable" // their direct messages are closed
+)
+
+// Offer is a seat offered to the first person on a group's waitlist.
+type Offer struct {
+	ID        int64
+	GroupID   int64
+	UserID    string
+	State     OfferState
+	OfferedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Held reports whether the offer still holds its seat at now.
+func (o Offer) Held(now time.Time) bool {
+	return (o.State == OfferPending || o.State == OfferOpen) && now.Before(o.ExpiresAt)
 }

@@ -79,9 +79,10 @@ func ParseStart(input string, loc *time.Location, now time.Time) (time.Time, err
 
 // Listing is one page of a server's live groups for one user.
 type Listing struct {
-	Groups []Group
-	Mine   map[int64]bool // the listed groups the user is in
-	Total  int            // live groups in the server
+	Groups  []Group
+	Mine    map[int64]bool // the listed groups the user is in
+	Waiting map[int64]int  // the user's place on the waitlist of groups they wait for
+	Total   int            // live groups in the server
 }
 
 // Filter says which groups a search for autocomplete may return.

@@ -30,6 +30,9 @@ type Channels interface {
 	// SendMessage posts in a channel, pinging exactly mentionIDs; nonce, when
 	// set, lets Discord drop a repeat.
 	SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error
+	// SendDM sends a person a direct message with buttons; ErrCannotDM when
+	// they take none from the bot.
+	SendDM(ctx context.Context, userID, content string, buttons []Button, nonce string) error
 }
 
 // Store is what a group's life needs of the database.
@@ -54,6 +57,10 @@ type Store interface {
 	FinishArchive(ctx context.Context, groupID int64) error
 	StrayGrants(ctx context.Context, groupID int64) ([]domain.StrayGrant, error)
 	GrantRole(ctx context.Context, guildID, roleID string) error
+	OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (domain.Offer, bool, error)
+	SetOfferState(ctx context.Context, id int64, state domain.OfferState) (bool, error)
+	PendingOffers(ctx context.Context) ([]domain.Offer, error)
+	UserLocale(ctx context.Context, userID string) (string, error)
 	DropRoleGrant(ctx context.Context, guildID, roleID string) error
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
 }
@@ -66,7 +73,9 @@ type Service struct {
 	guilds          grouplock.GuildLocks // per server: settings changes, and the channels made with them
 	Clock           domain.Clock
 	Log             *slog.Logger
-	DeleteOnArchive bool // groups.on_archive = "delete"
+	DeleteOnArchive bool          // groups.on_archive = "delete"
+	Key             []byte        // signs the custom ids of the buttons in direct messages
+	OfferFor        time.Duration // how long an offered seat is held (groups.offer_hours); 0: a day
 	// OnStray is told when an undo left someone's overwrite behind (Discord
 	// failed twice): the bot then sweeps stray grants until it succeeds.
 	OnStray func()
@@ -218,7 +227,12 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 	if err != nil {
 		return domain.Group{}, err
 	}
-	defer unlock()
+	unlocked := false
+	defer func() {
+		if !unlocked {
+			unlock()
+		}
+	}()
 	g, err := s.Store.Group(ctx, groupID)
 	if err != nil {
 		return g, err
@@ -239,6 +253,13 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 			return g, errors.Join(ErrDiscord, err)
 		}
 		s.dropGrant(ctx, g, userID)
+	}
+	if g.Capacity > 0 && g.State != domain.StateArchived {
+		unlock() // offers take no lock of the group: the store holds the seat
+		unlocked = true
+		if err := s.SeatsFreed(ctx, g.ID); err != nil {
+			s.Log.Warn("offering a freed seat failed", "group", g.ID, "err", err)
+		}
 	}
 	return g, nil
 }

@@ -32,8 +32,9 @@ func showStatus(kind domain.Kind, status domain.Status) bool {
 	return !(kind == domain.KindOpen && status == domain.StatusOpen)
 }
 
-// GroupLine is one group in /groups; seatsLeft is negative when uncapped.
-func (p *Printer) GroupLine(name string, kind domain.Kind, status domain.Status, seatsLeft int, next time.Time, member bool) string {
+// GroupLine is one group in /groups; seatsLeft is negative when uncapped,
+// waiting the caller's place on its waitlist (0: not on it).
+func (p *Printer) GroupLine(name string, kind domain.Kind, status domain.Status, seatsLeft int, next time.Time, member bool, waiting int) string {
 	var b strings.Builder
 	b.WriteString("• ")
 	b.WriteString(Name(name))
@@ -54,6 +55,10 @@ func (p *Printer) GroupLine(name string, kind domain.Kind, status domain.Status,
 	if member {
 		b.WriteString(" · ")
 		b.WriteString(p.text("you_are_in"))
+	}
+	if waiting > 0 {
+		b.WriteString(" · ")
+		b.WriteString(p.fill("waiting_place", args{"Place": waiting}))
 	}
 	return b.String()
 }

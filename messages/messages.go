@@ -78,6 +78,68 @@ func (p *Printer) GuidelinesRemoved(group string) string {
 	return p.fill("guidelines_removed", args{"Group": Name(group)})
 }
 
+// Waitlists, interest lists, seat offers and the next cohort.
+func (p *Printer) FullWaitlist(group string) string {
+	return p.fill("full_waitlist", args{"Group": Name(group)})
+}
+func (p *Printer) WaitlistButton() string { return p.text("waitlist_button") }
+func (p *Printer) WaitlistJoined(group string, place int) string {
+	return p.fill("waitlist_joined", args{"Group": Name(group), "Place": place})
+}
+func (p *Printer) LockedInterest(group string) string {
+	return p.fill("locked_interest", args{"Group": Name(group)})
+}
+func (p *Printer) InterestButton() string { return p.text("interest_button") }
+func (p *Printer) InterestJoined(group string) string {
+	return p.fill("interest_joined", args{"Group": Name(group)})
+}
+func (p *Printer) LeftWaitlist(group string) string {
+	return p.fill("left_waitlist", args{"Group": Name(group)})
+}
+func (p *Printer) OfferDM(group string, until time.Time) string {
+	return p.fill("offer_dm", args{"Group": Name(group), "When": Timestamp(until)})
+}
+func (p *Printer) TakeButton() string    { return p.text("take_button") }
+func (p *Printer) DeclineButton() string { return p.text("decline_button") }
+func (p *Printer) OfferDeclined() string { return p.text("offer_declined") }
+func (p *Printer) OfferGone() string     { return p.text("offer_gone") }
+
+// WaitlistView lists a group's waitlist and interest list for its
+// managers, as mentions that ping nobody (replies mention no one).
+func (p *Printer) WaitlistView(group string, seat, interest []string) string {
+	if len(seat) == 0 && len(interest) == 0 {
+		return p.fill("waitlist_view_empty", args{"Group": Name(group)})
+	}
+	list := func(ids []string) string {
+		if len(ids) == 0 {
+			return p.text("waitlist_view_none")
+		}
+		var b strings.Builder
+		for i, id := range ids {
+			line := fmt.Sprintf("%d. %s\n", i+1, User(id))
+			if b.Len()+len(line) > maxContent/2-40 {
+				b.WriteString(p.count("roster_more", len(ids)-i, nil))
+				break
+			}
+			b.WriteString(line)
+		}
+		return strings.TrimRight(b.String(), "\n")
+	}
+	return p.fill("waitlist_view_seat", args{"Group": Name(group)}) + "\n" + list(seat) + "\n\n" +
+		p.fill("waitlist_view_interest", args{"Group": Name(group)}) + "\n" + list(interest)
+}
+func (p *Printer) NextInviteDM(group string) string {
+	return p.fill("next_invite_dm", args{"Group": Name(group)})
+}
+func (p *Printer) JoinButton() string { return p.text("join_button") }
+func (p *Printer) NextCreated(group, channelID string, invited int) string {
+	return p.fill("next_created", args{"Group": Name(group), "Channel": Channel(channelID)}) + " " +
+		p.count("next_invited", invited, nil)
+}
+func (p *Printer) NextNotClosed(group string) string {
+	return p.fill("next_not_closed", args{"Group": Name(group)})
+}
+
 func (p *Printer) Joined(group, channelID string, next time.Time) string {
 	s := p.fill("joined", args{"Group": Name(group), "Channel": Channel(channelID)})
 	if !next.IsZero() {

@@ -16,7 +16,7 @@ func TestGroupListFitsOneMessage(t *testing.T) {
 		p := For(lang)
 		var lines []string
 		for i := range MaxListed {
-			lines = append(lines, p.GroupLine(fmt.Sprintf("Group number %02d with a longish name", i), domain.KindClosed, domain.StatusEnrolling, 12, next, i%3 == 0))
+			lines = append(lines, p.GroupLine(fmt.Sprintf("Group number %02d with a longish name", i), domain.KindClosed, domain.StatusEnrolling, 12, next, i%3 == 0, 0))
 		}
 		cases := []struct {
 			name  string
@@ -48,7 +48,7 @@ func TestGroupListFitsOneMessage(t *testing.T) {
 
 func TestGroupListCountsTheRestInEnglish(t *testing.T) {
 	en := For(English)
-	line := en.GroupLine("Grief", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false)
+	line := en.GroupLine("Grief", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false, 0)
 	for _, c := range []struct {
 		total int
 		want  string
@@ -68,16 +68,16 @@ func TestGroupLine(t *testing.T) {
 	cases := []struct {
 		name, got, want string
 	}{
-		{"en/open", en.GroupLine("Grief", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false), "• **Grief** · open"},
-		{"en/enrolling", en.GroupLine("Cohort", domain.KindClosed, domain.StatusEnrolling, 3, next, true), "• **Cohort** · closed · enrolling · 3 seats left · next <t:1764612000:F> · ✅ you're in"},
-		{"en/full", en.GroupLine("Small", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false), "• **Small** · open · full"},
-		{"en/one seat", en.GroupLine("One", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false), "• **One** · open · 1 seat left"},
-		{"en/locked", en.GroupLine("Done", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false), "• **Done** · closed · locked"},
-		{"es/open", es.GroupLine("Duelo", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false), "• **Duelo** · abierto"},
-		{"es/enrolling", es.GroupLine("Cohorte", domain.KindClosed, domain.StatusEnrolling, 3, next, true), "• **Cohorte** · cerrado · inscripción abierta · 3 plazas libres · próxima: <t:1764612000:F> · ✅ estás dentro"},
-		{"es/full", es.GroupLine("Pequeño", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false), "• **Pequeño** · abierto · completo"},
-		{"es/one seat", es.GroupLine("Uno", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false), "• **Uno** · abierto · 1 plaza libre"},
-		{"es/locked", es.GroupLine("Hecho", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false), "• **Hecho** · cerrado · en curso"},
+		{"en/open", en.GroupLine("Grief", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false, 0), "• **Grief** · open"},
+		{"en/enrolling", en.GroupLine("Cohort", domain.KindClosed, domain.StatusEnrolling, 3, next, true, 0), "• **Cohort** · closed · enrolling · 3 seats left · next <t:1764612000:F> · ✅ you're in"},
+		{"en/full", en.GroupLine("Small", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false, 0), "• **Small** · open · full"},
+		{"en/one seat", en.GroupLine("One", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false, 0), "• **One** · open · 1 seat left"},
+		{"en/locked", en.GroupLine("Done", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false, 0), "• **Done** · closed · locked"},
+		{"es/open", es.GroupLine("Duelo", domain.KindOpen, domain.StatusOpen, -1, time.Time{}, false, 0), "• **Duelo** · abierto"},
+		{"es/enrolling", es.GroupLine("Cohorte", domain.KindClosed, domain.StatusEnrolling, 3, next, true, 0), "• **Cohorte** · cerrado · inscripción abierta · 3 plazas libres · próxima: <t:1764612000:F> · ✅ estás dentro"},
+		{"es/full", es.GroupLine("Pequeño", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false, 0), "• **Pequeño** · abierto · completo"},
+		{"es/one seat", es.GroupLine("Uno", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false, 0), "• **Uno** · abierto · 1 plaza libre"},
+		{"es/locked", es.GroupLine("Hecho", domain.KindClosed, domain.StatusLocked, -1, time.Time{}, false, 0), "• **Hecho** · cerrado · en curso"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -93,10 +93,10 @@ func TestPlurals(t *testing.T) {
 	cases := []struct {
 		name, got, want string
 	}{
-		{"en/1 seat", en.GroupLine("G", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false), " 1 seat left"},
-		{"en/2 seats", en.GroupLine("G", domain.KindOpen, domain.StatusOpen, 2, time.Time{}, false), " 2 seats left"},
-		{"es/1 plaza", es.GroupLine("G", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false), " 1 plaza libre"},
-		{"es/2 plazas", es.GroupLine("G", domain.KindOpen, domain.StatusOpen, 2, time.Time{}, false), " 2 plazas libres"},
+		{"en/1 seat", en.GroupLine("G", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false, 0), " 1 seat left"},
+		{"en/2 seats", en.GroupLine("G", domain.KindOpen, domain.StatusOpen, 2, time.Time{}, false, 0), " 2 seats left"},
+		{"es/1 plaza", es.GroupLine("G", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false, 0), " 1 plaza libre"},
+		{"es/2 plazas", es.GroupLine("G", domain.KindOpen, domain.StatusOpen, 2, time.Time{}, false, 0), " 2 plazas libres"},
 		{"en/created 1 seat", en.Created("G", domain.KindClosed, 1, "9", time.Time{}, nil), ", 1 seat."},
 		{"en/created 12 seats", en.Created("G", domain.KindClosed, 12, "9", time.Time{}, nil), ", 12 seats."},
 		{"es/created 1 plaza", es.Created("G", domain.KindClosed, 1, "9", time.Time{}, nil), " y 1 plaza."},
@@ -211,7 +211,7 @@ func BenchmarkGroupLine(b *testing.B) {
 		p := For(lang)
 		b.Run(string(lang), func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
-				_ = p.GroupLine("Cohort", domain.KindClosed, domain.StatusEnrolling, 3, next, i%2 == 0)
+				_ = p.GroupLine("Cohort", domain.KindClosed, domain.StatusEnrolling, 3, next, i%2 == 0, 0)
 			}
 		})
 	}

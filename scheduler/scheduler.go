@@ -46,6 +46,17 @@ type Completer interface {
 	Complete(ctx context.Context, groupID int64) error
 }
 
+// Offerer offers freed seats to the waitlist: the groups service.
+type Offerer interface {
+	SeatsFreed(ctx context.Context, groupID int64) error
+	ResendPending(ctx context.Context) error
+}
+
+// SetOfferer has the scheduler expire seat offers when their time runs
+// out, offering the seat to the next person, and send again at start-up the
+// offers a dead process left unsent. Call it before Run.
+func (s *Scheduler) SetOfferer(o Offerer) { s.offers = o }
+
 // Store is what the scheduler needs of the database: the jobs and firings,
 // and the groups they are for.
 type Store interface {
@@ -71,6 +82,7 @@ type Store interface {
 	RetryFiring(ctx context.Context, id int64, at time.Time, outcomeKnown bool) error
 	FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error
 	PruneFirings(ctx context.Context, before time.Time) (int64, error)
+	ExpireOffers(ctx context.Context, now time.Time) ([]int64, error)
 }
 
 // Ended reminder records are deleted once their session is this old,
@@ -110,6 +122,7 @@ type Scheduler struct {
 	queue     *workQueue // the running loop's, for tests
 
 	metrics *metrics.Metrics // see SetMetrics; nil counts nothing
+	offers  Offerer          // see SetOfferer; nil: no waitlists
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -158,6 +171,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	q.limit, q.onDrain = maxQueued, s.wake
 	s.queue = q
 	var wg sync.WaitGroup
+	if s.offers != nil {
+		q.push(func(ctx context.Context) {
+			if err := s.offers.ResendPending(ctx); err != nil {
+				s.log.Warn("scheduler: sending seat offers left unsent failed", "err", err)
+			}
+		})
+	}
 	for range workers {
 		wg.Go(func() {
 			for task, ok := q.pop(); ok; task, ok = q.pop() {
@@ -249,6 +269,20 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		}
 		if len(jobs) < batch && len(firings) < batch {
 			break
+		}
+	}
+	if s.offers != nil {
+		expired, err := s.st.ExpireOffers(ctx, now)
+		if err != nil {
+			return s.dbError(ctx, "expire seat offers", err)
+		}
+		for _, id := range expired {
+			s.log.Info("scheduler: a seat offer expired; offering it to the next person", "group", id)
+			q.push(func(ctx context.Context) {
+				if err := s.offers.SeatsFreed(ctx, id); err != nil {
+					s.log.Warn("scheduler: offering a seat failed", "group", id, "err", err)
+				}
+			})
 		}
 	}
 	if now.Sub(s.lastPrune) >= pruneEvery {

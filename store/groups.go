@@ -13,7 +13,8 @@ import (
 const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, g.sessions,
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
 	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count,
-	g.sessions_held, g.count_from, g.lock_at, g.guidelines, g.guidelines_version`
+	g.sessions_held, g.count_from, g.lock_at, g.guidelines, g.guidelines_version,
+	(SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.state IN ('pending', 'open'))`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -25,7 +26,7 @@ func scanGroup(r rowScanner, extra ...any) (domain.Group, error) {
 	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
 		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount,
-		&g.SessionsHeld, &countFrom, &lockAt, &g.Guidelines, &g.GuidelinesVersion}, extra...)...)
+		&g.SessionsHeld, &countFrom, &lockAt, &g.Guidelines, &g.GuidelinesVersion, &g.HeldSeats}, extra...)...)
 	if err != nil {
 		return domain.Group{}, err
 	}
@@ -133,6 +134,7 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	// costs a cgo call per row.
 	rows, err := s.query(ctx, `SELECT g.id, g.name, g.kind, g.state, g.capacity, g.member_count,
 		g.schedule, g.timezone, g.reminders, g.start_at, g.sessions, g.locked_at, g.sessions_held, g.count_from, g.lock_at,
+		(SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.state IN ('pending', 'open')),
 		EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = g.id AND m.user_id = ?)
 		FROM groups g WHERE g.guild_id = ? AND g.state <> 'archived' ORDER BY g.name_key LIMIT ?`,
 		userID, guildID, limit)
@@ -146,7 +148,7 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 		var mine bool
 		if err := rows.Scan(&g.ID, &g.Name, &g.Kind, &g.State, &g.Capacity, &g.MemberCount,
 			&g.Schedule, &g.Timezone, &g.Reminders, &start, &g.Sessions, &locked, &g.SessionsHeld, &countFrom, &lockAt,
-			&mine); err != nil {
+			&g.HeldSeats, &mine); err != nil {
 			return l, err
 		}
 		g.StartAt, g.LockedAt, g.CountFrom, g.LockAt = fromUnix(start), fromUnix(locked), fromUnix(countFrom), fromUnix(lockAt)
@@ -158,10 +160,36 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 	}
 	l.Total = len(l.Groups)
 	if l.Total == limit { // there may be more: count them
-		err = s.queryRow(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
-			guildID).Scan(&l.Total)
+		if err = s.queryRow(ctx, `SELECT count(*) FROM groups WHERE guild_id = ? AND state <> 'archived'`,
+			guildID).Scan(&l.Total); err != nil {
+			return l, err
+		}
 	}
+	l.Waiting, err = s.waitingPlaces(ctx, guildID, userID)
 	return l, err
+}
+
+// waitingPlaces is userID's place on each waitlist of a server it is on:
+// it starts from their own rows, so costs nothing for most people.
+func (s *Store) waitingPlaces(ctx context.Context, guildID, userID string) (map[int64]int, error) {
+	rows, err := s.query(ctx, `SELECT w.group_id, (SELECT count(*) FROM waiting x WHERE x.group_id = w.group_id
+		AND x.list = 'seat' AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.rowid <= w.rowid)))
+		FROM waiting w JOIN groups g ON g.id = w.group_id
+		WHERE w.user_id = ? AND w.list = 'seat' AND g.guild_id = ?`, userID, guildID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	places := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var place int
+		if err := rows.Scan(&id, &place); err != nil {
+			return nil, err
+		}
+		places[id] = place
+	}
+	return places, rows.Err()
 }
 
 // SearchGroups returns the names of up to limit live groups of a server

@@ -59,7 +59,9 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT min(t) FROM (
 		SELECT min(due_at) AS t FROM jobs WHERE due_at IS NOT NULL
 		UNION ALL
-		SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL)`).Scan(&at)
+		SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL
+		UNION ALL
+		SELECT min(expires_at) FROM offers WHERE state IN ('pending', 'open'))`).Scan(&at)
 	if err != nil || !at.Valid {
 		return time.Time{}, false, err
 	}

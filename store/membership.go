@@ -21,10 +21,13 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 		var g domain.Group
 		var lockAt sql.NullInt64
 		var already bool
+		// Seats held by offers to others count as taken; one held for
+		// userID is theirs.
 		err := s.txQueryRow(ctx, tx, `SELECT state, kind, capacity, member_count, lock_at, guidelines, guidelines_version,
-			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?)
-			FROM groups WHERE id = ?`, groupID, userID, groupID).
-			Scan(&g.State, &g.Kind, &g.Capacity, &g.MemberCount, &lockAt, &g.Guidelines, &g.GuidelinesVersion, &already)
+			EXISTS (SELECT 1 FROM memberships WHERE group_id = ? AND user_id = ?),
+			(SELECT count(*) FROM offers WHERE group_id = ? AND user_id <> ? AND state IN ('pending', 'open'))
+			FROM groups WHERE id = ?`, groupID, userID, groupID, userID, groupID).
+			Scan(&g.State, &g.Kind, &g.Capacity, &g.MemberCount, &lockAt, &g.Guidelines, &g.GuidelinesVersion, &already, &g.HeldSeats)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.ErrNoGroup
 		}
@@ -51,7 +54,15 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 			groupID, userID, now.Unix()); err != nil {
 			return err
 		}
-		_, err = s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
+		if _, err = s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID); err != nil {
+			return err
+		}
+		// Their held seat is taken, and they wait no more.
+		if _, err = s.txExec(ctx, tx, `UPDATE offers SET state = 'taken' WHERE group_id = ? AND user_id = ?
+			AND state IN ('pending', 'open')`, groupID, userID); err != nil {
+			return err
+		}
+		_, err = s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = 'seat'`, groupID, userID)
 		return err
 	})
 }

@@ -29,7 +29,8 @@ type Config struct {
 		Timezone string `toml:"timezone"`
 	} `toml:"defaults"`
 	Groups struct {
-		OnArchive string `toml:"on_archive"`
+		OnArchive  string `toml:"on_archive"`
+		OfferHours int    `toml:"offer_hours"`
 	} `toml:"groups"`
 	HTTP struct {
 		Listen string `toml:"listen"`
@@ -43,6 +44,7 @@ func defaultConfig() Config {
 	c.Store.Path = "hearth.db"
 	c.Defaults.Timezone = "UTC"
 	c.Groups.OnArchive = "lock"
+	c.Groups.OfferHours = 24
 	return c
 }
 
@@ -91,6 +93,9 @@ func (c Config) validate(needToken bool) error {
 	}
 	if _, err := domain.LoadTimezone(c.Defaults.Timezone); err != nil {
 		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", c.Defaults.Timezone)
+	}
+	if c.Groups.OfferHours < 1 || c.Groups.OfferHours > 24*14 {
+		return fmt.Errorf("config: groups.offer_hours %d must be from 1 to 336 (two weeks)", c.Groups.OfferHours)
 	}
 	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {
 		return fmt.Errorf("config: groups.on_archive %q must be \"lock\" or \"delete\"", c.Groups.OnArchive)

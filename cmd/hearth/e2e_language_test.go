@@ -33,16 +33,16 @@ func TestRepliesFollowThePersonsLocale(t *testing.T) {
 	}{{"es-ES", es, w.alice}, {"en-US", en, w.bob}} {
 		t.Run(c.name, func(t *testing.T) {
 			// alice (first) sees the one seat; bob, after she took it, a full group.
-			line := c.p.GroupLine("Duelo", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false)
+			line := c.p.GroupLine("Duelo", domain.KindOpen, domain.StatusOpen, 1, time.Time{}, false, 0)
 			if c.user == w.bob {
-				line = c.p.GroupLine("Duelo", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false)
+				line = c.p.GroupLine("Duelo", domain.KindOpen, domain.StatusFull, 0, time.Time{}, false, 0)
 			}
 			if r, want := w.do(c.user, "groups"), c.p.GroupList([]string{line}, 1); r.Content != want {
 				t.Errorf("/groups = %q, want %q", r.Content, want)
 			}
 			if c.user == w.bob {
 				// alice took the only seat: bob is refused, in English.
-				if got, want := w.do(c.user, "join", str("group", "Duelo")).Content, c.p.Full("Duelo"); got != want {
+				if got, want := w.do(c.user, "join", str("group", "Duelo")).Content, c.p.FullWaitlist("Duelo"); got != want {
 					t.Errorf("/join full = %q, want %q", got, want)
 				}
 			} else if got, want := w.do(c.user, "join", str("group", "Duelo")).Content, c.p.Joined("Duelo", g.ChannelID, time.Time{}); got != want {
@@ -59,7 +59,7 @@ func TestRepliesFollowThePersonsLocale(t *testing.T) {
 		})
 	}
 	// Any es-* locale is Spanish: es-419 too.
-	if got, want := w.do(carol, "join", str("group", "Duelo")).Content, es.Full("Duelo"); got != want {
+	if got, want := w.do(carol, "join", str("group", "Duelo")).Content, es.FullWaitlist("Duelo"); got != want {
 		t.Errorf("es-419 /join = %q, want %q", got, want)
 	}
 }

@@ -95,7 +95,7 @@ func TestClosedGroupLockedByStart(t *testing.T) {
 	wantReply(t, w.group(w.mod, "start", str("group", "Spring Cohort")), "started")
 
 	r := w.do(w.bob, "join", str("group", "Spring Cohort"))
-	wantReply(t, r, "**Spring Cohort** has already started and is closed to new members. Ask a moderator about the next cohort.")
+	wantReply(t, r, en.LockedInterest("Spring Cohort"))
 	g := w.groupNamed(st, "Spring Cohort")
 	if g.State != domain.StateLocked || g.MemberCount != 1 {
 		t.Fatalf("group = %s with %d members, want locked with 1", g.State, g.MemberCount)

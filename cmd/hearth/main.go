@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // IANA zones even on machines without them
 
 	"hearth/bot"
@@ -138,9 +139,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	if err != nil {
 		return err
 	}
+	svc.Key, svc.OfferFor = key, time.Duration(cfg.Groups.OfferHours)*time.Hour
 	app := &commands.App{Store: st, Groups: svc, Perms: b, Clock: clock, Log: log, Key: key,
 		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive, Metrics: m}
 	sched := scheduler.New(st, b, svc, clock, log)
+	sched.SetOfferer(svc)
 	sched.SetMetrics(m)
 	if cfg.HTTP.Listen != "" {
 		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, log)

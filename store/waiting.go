@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"hearth/domain"
+)
+
+// AddWaiting puts userID at the end of one of a group's waiting lists (once)
+// and returns their place on it.
+func (s *Store) AddWaiting(ctx context.Context, groupID int64, userID string, list domain.List, now time.Time) (int, error) {
+	var place int
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.txExec(ctx, tx, `INSERT INTO waiting (group_id, user_id, list, added_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`, groupID, userID, list, now.Unix()); err != nil {
+			return err
+		}
+		return s.txQueryRow(ctx, tx, `SELECT count(*) FROM waiting x, waiting w
+			WHERE w.group_id = ? AND w.list = ? AND w.user_id = ? AND x.group_id = w.group_id AND x.list = w.list
+			AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.rowid <= w.rowid))`,
+			groupID, list, userID).Scan(&place)
+	})
+	return place, err
+}
+
+// RemoveWaiting takes userID off a group's list and reports whether they
+// were on it.
+func (s *Store) RemoveWaiting(ctx context.Context, groupID int64, userID string, list domain.List) (bool, error) {
+	res, err := s.exec(ctx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = ?`, groupID, userID, list)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// Waiting lists the people on one of a group's lists, in order.
+func (s *Store) Waiting(ctx context.Context, groupID int64, list domain.List) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT user_id FROM waiting WHERE group_id = ? AND list = ? ORDER BY added_at, rowid`,
+		groupID, list)
+}
+
+// MoveInterest moves the interest list of one group to another (the next
+// cohort) and returns who was on it, in order.
+func (s *Store) MoveInterest(ctx context.Context, from, to int64) ([]string, error) {
+	var users []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT user_id FROM waiting WHERE group_id = ? AND list = 'interest'
+			ORDER BY added_at, rowid`, from)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var u string
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return err
+			}
+			users = append(users, u)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE waiting SET group_id = ? WHERE group_id = ? AND list = 'interest'`, to, from)
+		return err
+	})
+	return users, err
+}
+
+const offerColumns = `id, group_id, user_id, state, offered_at, expires_at`
+
+func scanOffer(r rowScanner) (domain.Offer, error) {
+	var o domain.Offer
+	var offered, expires int64
+	err := r.Scan(&o.ID, &o.GroupID, &o.UserID, &o.State, &offered, &expires)
+	o.OfferedAt, o.ExpiresAt = time.Unix(offered, 0).UTC(), time.Unix(expires, 0).UTC()
+	return o, err
+}
+
+// OfferNext offers a free seat of a group, if it has one, to the first
+// person on its waitlist who is not a member, in one transaction: they
+// leave the waitlist and the seat is held for them until expires. ok is
+// false when there is no free seat or nobody waiting.
+func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (o domain.Offer, ok bool, err error) {
+	err = s.planTx(ctx, func(tx *sql.Tx) error {
+		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if g.JoinRefusal(now) != nil || g.SeatsLeft() == 0 {
+			return nil // full, started or ended: nothing to offer
+		}
+		var user string
+		err = s.txQueryRow(ctx, tx, `SELECT w.user_id FROM waiting w WHERE w.group_id = ? AND w.list = 'seat'
+			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = w.group_id AND m.user_id = w.user_id)
+			ORDER BY w.added_at, w.rowid LIMIT 1`, groupID).Scan(&user)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = 'seat'`, groupID, user); err != nil {
+			return err
+		}
+		res, err := s.txExec(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at)
+			VALUES (?, ?, 'pending', ?, ?)`, groupID, user, now.Unix(), expires.Unix())
+		if err != nil {
+			return err
+		}
+		id, err := res.LastInsertId()
+		o, ok = domain.Offer{ID: id, GroupID: groupID, UserID: user, State: domain.OfferPending,
+			OfferedAt: time.Unix(now.Unix(), 0).UTC(), ExpiresAt: time.Unix(expires.Unix(), 0).UTC()}, true
+		return err
+	})
+	return o, ok, err
+}
+
+// Offer returns an offer by id.
+func (s *Store) Offer(ctx context.Context, id int64) (domain.Offer, error) {
+	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, domain.ErrNoOffer
+	}
+	return o, err
+}
+
+// SetOfferState moves a held offer (pending or open) to state; it reports
+// false when the offer no longer holds its seat.
+func (s *Store) SetOfferState(ctx context.Context, id int64, state domain.OfferState) (bool, error) {
+	res, err := s.exec(ctx, `UPDATE offers SET state = ? WHERE id = ? AND state IN ('pending', 'open')`, state, id)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		s.planChanged() // an expiry may have gone
+	}
+	return n > 0, nil
+}
+
+// ExpireOffers ends the held offers whose time ran out by now and returns
+// the groups whose seats they free.
+func (s *Store) ExpireOffers(ctx context.Context, now time.Time) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `UPDATE offers SET state = 'expired'
+		WHERE state IN ('pending', 'open') AND expires_at <= ? RETURNING group_id`, now.Unix())
+	if err != nil {
+		return nil, storageError(err)
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
+// PendingOffers lists the offers whose message was never confirmed sent.
+func (s *Store) PendingOffers(ctx context.Context) ([]domain.Offer, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE state = 'pending' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.Offer
+	for rows.Next() {
+		o, err := scanOffer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// SetUserLocale records the locale Discord last gave for a person.
+func (s *Store) SetUserLocale(ctx context.Context, userID, locale string) error {
+	_, err := s.exec(ctx, `INSERT INTO user_locales (user_id, locale) VALUES (?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale`, userID, locale)
+	return err
+}
+
+// UserLocale is the locale Discord last gave for a person, or "".
+func (s *Store) UserLocale(ctx context.Context, userID string) (string, error) {
+	var locale string
+	err := s.queryRow(ctx, `SELECT locale FROM user_locales WHERE user_id = ?`, userID).Scan(&locale)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return locale, err
+}
