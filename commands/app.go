@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"hearth/domain"
@@ -33,6 +34,7 @@ type Store interface {
 	Waiting(ctx context.Context, groupID int64, list domain.List) ([]string, error)
 	MoveInterest(ctx context.Context, from, to int64) ([]string, error)
 	Offer(ctx context.Context, id int64) (domain.Offer, error)
+	SetUserLocale(ctx context.Context, userID, locale string) error
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error)
 	ListGroups(ctx context.Context, guildID, userID string, limit int) (domain.Listing, error)
@@ -59,6 +61,8 @@ type App struct {
 	DeferAfter      time.Duration // how long a reply may take before it is deferred
 	Key             []byte        // signs the custom ids of buttons and modals
 
+	locales sync.Map // user id → the locale last recorded for them
+
 	// Metrics counts interactions by route and outcome; nil counts nothing.
 	Metrics *metrics.Metrics
 }
@@ -80,7 +84,7 @@ func (a *App) Router() *Router {
 		}
 		return Reply(Printer(in).UnknownCmd()), nil
 	}
-	r := NewRouter(unknown, Observe(a.Metrics), Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, GuildOnly)
+	r := NewRouter(unknown, Observe(a.Metrics), Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, a.rememberLocale, GuildOnly)
 
 	r.Handle("groups", a.listGroups)
 	r.Handle("join", a.join)
@@ -115,6 +119,23 @@ func (a *App) Router() *Router {
 }
 
 func (a *App) now() time.Time { return a.Clock.Now() }
+
+// rememberLocale records the caller's locale when it changed, so that a
+// direct message to them (a seat offer) is in their language.
+func (a *App) rememberLocale(next Handler) Handler {
+	return func(ctx context.Context, in *Interaction) (Response, error) {
+		if in.Locale != "" {
+			if seen, ok := a.locales.Load(in.UserID); !ok || seen != in.Locale {
+				if err := a.Store.SetUserLocale(ctx, in.UserID, in.Locale); err != nil {
+					a.Log.Warn("recording a locale failed", "err", err)
+				} else {
+					a.locales.Store(in.UserID, in.Locale)
+				}
+			}
+		}
+		return next(ctx, in)
+	}
+}
 
 // isModerator checks on the server what the client's default_member_permissions
 // only suggests: Manage Channels, Administrator, or the server's moderator role.
