@@ -132,6 +132,10 @@ func (f *fakeChannels) SendMessage(_ context.Context, channelID, content string,
 	return f.record("SendMessage", channelID, content)
 }
 
+func (f *fakeChannels) RenameChannel(_ context.Context, channelID, name, topic string) error {
+	return f.record("RenameChannel", channelID, name, topic)
+}
+
 // took returns the calls since the last took, and forgets them.
 func (f *fakeChannels) took() []string {
 	f.mu.Lock()
