@@ -80,6 +80,11 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		sub("remove", "group_remove", groupOpt("group_option"), user),
 		sub("archive", "group_archive", groupOpt("group_archive_group")),
 		sub("guidelines", "group_guidelines", groupOpt("group_guidelines_group")),
+		sub("edit", "group_edit", groupOpt("group_edit_group"),
+			str("name", "group_edit_name", false, domain.MaxNameLen),
+			str("description", "group_edit_description", false, domain.MaxDescriptionLen),
+			intOpt("capacity", "group_edit_capacity", 1, domain.MaxCapacity),
+			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 
