@@ -91,8 +91,8 @@ func (a *App) Router() *Router {
 	r.Handle("group remove", a.managed(a.removeMember))
 	r.Handle("group archive", a.managed(a.archiveGroup))
 	r.Handle("group guidelines", a.managed(a.editGuidelines))
-	r.Handle("group edit", a.managed(a.editGroup)) // the facilitator: the description only
-	r.HandleModal(guidelinesID, a.saveGuidelines)  // checks again that the caller manages the group
+	r.Handle("group edit", a.managed(a.editGroup))
+	r.HandleModal(guidelinesID, a.saveGuidelines) // checks again that the caller manages the group
 	r.HandleComponent(agreeID, a.agree)
 	r.HandleComponent(cancelJoinID, a.cancelJoin)
 	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "edit"} {
