@@ -229,3 +229,20 @@ func isRefusal(err error) bool {
 	var rl *discordgo.RateLimitError
 	return errors.As(err, &rl)
 }
+
+// renameTimeout bounds a rename: Discord allows only two name or topic
+// changes per channel in ten minutes, and a wait that long would hold the
+// group's lock; the edit is refused instead, and can be tried again.
+const renameTimeout = 30 * time.Second
+
+// RenameChannel sets a group channel's name and topic. Setting them again
+// to the same values changes nothing, so a timed-out try is retried.
+func (b *Bot) RenameChannel(ctx context.Context, channelID, name, topic string) error {
+	ctx, cancel := context.WithTimeout(ctx, renameTimeout)
+	defer cancel()
+	data := &discordgo.ChannelEdit{Name: name, Topic: topic}
+	return b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+		_, err := b.session.ChannelEditComplex(channelID, data, opts...)
+		return err
+	})
+}

@@ -100,6 +100,7 @@ func (a *App) Router() *Router {
 	r.Handle("group remove", a.managed(a.removeMember))
 	r.Handle("group archive", a.managed(a.archiveGroup))
 	r.Handle("group guidelines", a.managed(a.editGuidelines))
+	r.Handle("group edit", a.managed(a.editGroup))
 	r.HandleModal(guidelinesID, a.saveGuidelines) // checks again that the caller manages the group
 	r.HandleComponent(agreeID, a.agree)
 	r.HandleComponent(cancelJoinID, a.cancelJoin)
@@ -110,7 +111,7 @@ func (a *App) Router() *Router {
 	r.HandleComponent(groups.JoinCohortID, a.joinCohort)   // in a direct message
 	r.Handle("group waitlist", a.managed(a.showWaitlist))
 	r.Handle("group next", a.managed(a.nextCohort), a.moderators)
-	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next"} {
+	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next", "edit"} {
 		r.HandleAutocomplete("group "+sub, a.suggestManaged)
 	}
 

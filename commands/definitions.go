@@ -83,6 +83,11 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		sub("waitlist", "group_waitlist", groupOpt("group_waitlist_group")),
 		sub("next", "group_next", groupOpt("group_next_group"),
 			str("name", "group_next_name", true, domain.MaxNameLen), str("start", "group_next_start", false, 40)),
+		sub("edit", "group_edit", groupOpt("group_edit_group"),
+			str("name", "group_edit_name", false, domain.MaxNameLen),
+			str("description", "group_edit_description", false, domain.MaxDescriptionLen),
+			intOpt("capacity", "group_edit_capacity", 1, domain.MaxCapacity),
+			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 

@@ -136,6 +136,10 @@ func (f *fakeChannels) SendDM(_ context.Context, userID, content string, _ []gro
 	return f.record("SendDM", userID)
 }
 
+func (f *fakeChannels) RenameChannel(_ context.Context, channelID, name, topic string) error {
+	return f.record("RenameChannel", channelID, name, topic)
+}
+
 // took returns the calls since the last took, and forgets them.
 func (f *fakeChannels) took() []string {
 	f.mu.Lock()

@@ -33,6 +33,8 @@ type Channels interface {
 	// SendDM sends a person a direct message with buttons; ErrCannotDM when
 	// they take none from the bot.
 	SendDM(ctx context.Context, userID, content string, buttons []Button, nonce string) error
+	// RenameChannel sets a group channel's name and topic.
+	RenameChannel(ctx context.Context, channelID, name, topic string) error
 }
 
 // Store is what a group's life needs of the database.
@@ -52,6 +54,8 @@ type Store interface {
 	Lock(ctx context.Context, groupID int64, at, now time.Time) error
 	SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error
 	SetGuidelines(ctx context.Context, groupID int64, text string) (int, error)
+	UpdateGroup(ctx context.Context, groupID int64, c domain.GroupChanges) (before domain.Group, err error)
+	IsMember(ctx context.Context, groupID int64, userID string) (bool, error)
 	Archive(ctx context.Context, groupID int64, at time.Time) (domain.ArchiveUndo, error)
 	Unarchive(ctx context.Context, groupID int64, undo domain.ArchiveUndo, now time.Time) error
 	FinishArchive(ctx context.Context, groupID int64) error

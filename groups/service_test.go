@@ -35,6 +35,7 @@ func (c *channels) SendMessage(context.Context, string, string, []string, string
 	return nil
 }
 func (c *channels) SendDM(context.Context, string, string, []Button, string) error { return nil }
+func (c *channels) RenameChannel(context.Context, string, string, string) error    { return nil }
 
 // A leave that waited for the group's lock while reconciliation remade the
 // group's channel removes access on the new channel, not the old one

@@ -22,6 +22,8 @@ func TestInput(t *testing.T) {
 		{"type", domain.ProblemInvalid, "", 0, ""},
 		{"description", domain.ProblemTooLong, "", domain.MaxDescriptionLen, ""},
 		{"capacity", domain.ProblemRange, "", domain.MaxCapacity, ""},
+		{"capacity", domain.ProblemBelowMembers, "", 7, ""},
+		{"capacity", domain.ProblemBelowMembers, "", 1, ""},
 		{"sessions", domain.ProblemRange, "", domain.MaxSessions, ""},
 		{"sessions", domain.ProblemClosedOnly, "", 0, ""},
 		{"start", domain.ProblemClosedOnly, "", 0, ""},
@@ -44,6 +46,7 @@ func TestInput(t *testing.T) {
 		{"moderator_role", domain.ProblemEveryone, "", 0, ""},
 		{"group", domain.ProblemRequired, "", 0, ""},
 		{"user", domain.ProblemRequired, "", 0, ""},
+		{"facilitator", domain.ProblemRequired, "", 0, ""},
 	}
 	for _, c := range cases {
 		name := c.field + "/" + string(c.problem)
