@@ -221,3 +221,54 @@ func TestNextCohortInvitesThoseWaiting(t *testing.T) {
 		t.Errorf("a member's /group next: %q", r.Content)
 	}
 }
+
+// Someone whose direct messages are closed is passed over; an offer of a
+// group with guidelines is taken through the agreement; refusals and
+// offers are in each person's language.
+func TestWaitlistPassesOverClosedDMsAndTakesAgreement(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	ctx := context.Background()
+	w.group(w.mod, "create", str("name", "Duelo"), str("type", "open"), num("capacity", 1))
+	g := w.groupNamed(st, "Duelo")
+	w.do(w.alice, "join", str("group", "Duelo"))
+	closed, spanish := w.fake.AddMember(w.guild, "closed"), w.fake.AddMember(w.guild, "spanish")
+	w.fake.SetDMsClosed(closed, true)
+	w.fake.SetUserLocale(spanish, "es-419")
+	for _, u := range []string{closed, spanish} {
+		r := w.do(u, "join", str("group", "Duelo"))
+		if u == spanish && r.Content != es.FullWaitlist("Duelo") {
+			t.Errorf("a Spanish speaker's /join on a full group: %q", r.Content)
+		}
+		w.press(u, buttons(t, r)[0])
+	}
+	w.writeGuidelines("Duelo", "Lo que se comparte aquí, aquí se queda.")
+	w.do(w.alice, "leave", str("group", "Duelo"))
+
+	var take string
+	eventually(t, "the offer to pass the closed DMs over, in Spanish", func() bool {
+		content, ids := w.dmButtons(spanish)
+		if len(ids) == 2 && strings.HasPrefix(content, "Se ha liberado una plaza en **Duelo**") {
+			take = ids[0]
+			return true
+		}
+		return false
+	})
+	prompt := w.pressDM(spanish, take)
+	if prompt.Content != es.GuidelinesIntro("Duelo") || len(buttons(t, prompt)) != 2 {
+		t.Fatalf("taking a seat of a group with guidelines: %q", prompt.Content)
+	}
+	if r := w.pressDM(spanish, buttons(t, prompt)[0]); r.Content != es.Joined("Duelo", g.ChannelID, time.Time{}) {
+		t.Errorf("agreeing from the offer: %q", r.Content)
+	}
+	if in, _ := st.IsMember(ctx, g.ID, spanish); !in {
+		t.Error("not a member after taking the seat")
+	}
+	if agreed, _ := st.Agreements(ctx, g.ID); agreed[spanish] != 1 {
+		t.Errorf("agreements %v", agreed)
+	}
+	if in, _ := st.IsMember(ctx, g.ID, closed); in {
+		t.Error("the person with closed DMs got the seat")
+	}
+}
