@@ -248,7 +248,11 @@ func (b *Bot) restoreMember(ctx context.Context, g domain.Group, channelID, user
 		if _, err := b.store.Leave(ctx, g.ID, userID); err != nil && !errors.Is(err, domain.ErrNotMember) {
 			return err
 		}
-		return b.store.DropGrant(ctx, g.ID, userID)
+		if err := b.store.DropGrant(ctx, g.ID, userID); err != nil {
+			return err
+		}
+		return b.groups.SeatsFreed(ctx, g.ID) // their seat is free
+
 	}
 	if err == nil {
 		b.log.Info("restored a member overwrite", "group", g.ID)

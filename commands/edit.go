@@ -88,7 +88,7 @@ func editChanges(o Options, g domain.Group) (domain.GroupChanges, error) {
 		}
 	}
 	if n, ok := o.Int("capacity"); ok {
-		if err := domain.CheckCapacity(n, g.MemberCount); err != nil {
+		if err := domain.CheckCapacity(n, g.MemberCount+g.HeldSeats); err != nil {
 			return c, err
 		}
 		if capacity := int(n); capacity != g.Capacity {

@@ -99,13 +99,15 @@ func (a *App) leave(ctx context.Context, in *Interaction) (Response, error) {
 	left, err := a.Groups.Remove(ctx, g.ID, in.UserID)
 	switch {
 	case errors.Is(err, domain.ErrNotMember), errors.Is(err, domain.ErrNoGroup):
-		// Not in it: maybe waiting for it. Leaving takes them off.
+		// Not in it: maybe waiting for it, or holding a seat offered to
+		// them. Leaving takes them off, and lets the seat go.
 		seat, serr := a.Store.RemoveWaiting(ctx, g.ID, in.UserID, domain.SeatList)
 		interest, ierr := a.Store.RemoveWaiting(ctx, g.ID, in.UserID, domain.InterestList)
-		if err := errors.Join(serr, ierr); err != nil {
+		held, herr := a.Groups.DeclineHeld(ctx, g.ID, in.UserID)
+		if err := errors.Join(serr, ierr, herr); err != nil {
 			return Response{}, err
 		}
-		if seat || interest {
+		if seat || interest || held {
 			return Reply(p.LeftWaitlist(g.Name)), nil
 		}
 		return Reply(p.NotMember(g.Name)), nil

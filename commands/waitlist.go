@@ -186,7 +186,7 @@ func (a *App) nextCohort(ctx context.Context, in *Interaction, prev domain.Group
 	g := domain.Group{GuildID: prev.GuildID, Name: in.Options.String("name"), Kind: domain.KindClosed,
 		Capacity: prev.Capacity, Sessions: prev.Sessions, Schedule: prev.Schedule, Timezone: prev.Timezone,
 		Reminders: prev.Reminders, Description: prev.Description, FacilitatorID: prev.FacilitatorID,
-		CreatedBy: in.UserID, CreatedAt: a.now()}
+		Guidelines: prev.Guidelines, CreatedBy: in.UserID, CreatedAt: a.now()}
 	if err := domain.CheckName(g.Name); err != nil {
 		return Response{}, err
 	}
@@ -207,11 +207,6 @@ func (a *App) nextCohort(ctx context.Context, in *Interaction, prev domain.Group
 		return Reply(p.DiscordFailed()), nil
 	case err != nil:
 		return Response{}, err
-	}
-	if prev.Guidelines != "" {
-		if _, err := a.Store.SetGuidelines(ctx, g.ID, prev.Guidelines); err != nil {
-			return Response{}, err
-		}
 	}
 	waiting, err := a.Store.MoveInterest(ctx, prev.ID, g.ID)
 	if err != nil {

@@ -53,10 +53,13 @@ func (s *Service) SeatsFreed(ctx context.Context, groupID int64) error {
 	return nil
 }
 
-// ResendPending sends again the offers whose message a dead process never
-// confirmed; the nonce makes Discord drop one it did send.
+// ResendPending sends again the offers whose message was never confirmed
+// sent (a dead process, a Discord outage), and offers the free seats of
+// every group someone waits for, in case a seat freed while nobody was
+// there to offer it. The scheduler calls it at start and every few
+// minutes.
 func (s *Service) ResendPending(ctx context.Context) error {
-	pending, err := s.Store.PendingOffers(ctx)
+	pending, err := s.Store.PendingOffers(ctx, s.Clock.Now())
 	if err != nil {
 		return err
 	}
@@ -64,7 +67,27 @@ func (s *Service) ResendPending(ctx context.Context) error {
 	for _, o := range pending {
 		errs = append(errs, s.sendOffer(ctx, o))
 	}
+	groups, err := s.Store.GroupsWithWaiting(ctx)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, id := range groups {
+		errs = append(errs, s.SeatsFreed(ctx, id))
+	}
 	return errors.Join(errs...)
+}
+
+// DeclineHeld lets go the seat held for userID in a group, if any: they
+// left its waitlist.
+func (s *Service) DeclineHeld(ctx context.Context, groupID int64, userID string) (bool, error) {
+	o, ok, err := s.Store.HeldOffer(ctx, groupID, userID)
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := s.Decline(ctx, o); err != nil && !errors.Is(err, domain.ErrNoOffer) {
+		return false, err
+	}
+	return true, nil
 }
 
 func (s *Service) offerFor() time.Duration {
@@ -96,7 +119,7 @@ func (s *Service) sendOffer(ctx context.Context, o domain.Offer) error {
 		_, err = s.Store.SetOfferState(ctx, o.ID, domain.OfferUndeliverable)
 		return err
 	case err != nil:
-		// Left pending: sent again at the next start (same nonce).
+		// Left pending: the scheduler sends it again (same nonce).
 		s.Log.Warn("sending a seat offer failed; it stays pending", "group", g.ID, "err", err)
 		return nil
 	}

@@ -63,7 +63,10 @@ type Store interface {
 	GrantRole(ctx context.Context, guildID, roleID string) error
 	OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (domain.Offer, bool, error)
 	SetOfferState(ctx context.Context, id int64, state domain.OfferState) (bool, error)
-	PendingOffers(ctx context.Context) ([]domain.Offer, error)
+	PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error)
+	ReopenOffer(ctx context.Context, groupID int64, userID string, now time.Time) error
+	HeldOffer(ctx context.Context, groupID int64, userID string) (domain.Offer, bool, error)
+	GroupsWithWaiting(ctx context.Context) ([]int64, error)
 	UserLocale(ctx context.Context, userID string) (string, error)
 	DropRoleGrant(ctx context.Context, guildID, roleID string) error
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
@@ -201,6 +204,10 @@ func (s *Service) undoJoin(ctx context.Context, g domain.Group, userID string) {
 	if _, err := s.Store.Leave(ctx, g.ID, userID); err != nil {
 		s.Log.Error("undo join failed", "group", g.ID, "err", err)
 		return
+	}
+	// A seat offered to them and taken by this join is theirs again.
+	if err := s.Store.ReopenOffer(ctx, g.ID, userID, s.Clock.Now()); err != nil {
+		s.Log.Warn("holding an offered seat again failed", "group", g.ID, "err", err)
 	}
 	if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
 		s.stray()

@@ -93,6 +93,11 @@ const (
 	pruneEvery = time.Hour
 )
 
+// resendEvery is how often seat offers whose message was never confirmed
+// sent (Discord was down) are sent again, and seats that freed unnoticed
+// offered.
+const resendEvery = 5 * time.Minute
+
 const (
 	workers    = 8               // concurrent sends; Discord's limits are per channel and global
 	batch      = 100             // due rows read per query
@@ -120,6 +125,9 @@ type Scheduler struct {
 
 	lastPrune time.Time  // when ended firings were last deleted; the loop's own
 	queue     *workQueue // the running loop's, for tests
+	// lastResend is when seat offers left unsent were last sent again (at
+	// start, then every resendEvery); the loop's own.
+	lastResend time.Time
 
 	metrics *metrics.Metrics // see SetMetrics; nil counts nothing
 	offers  Offerer          // see SetOfferer; nil: no waitlists
@@ -171,13 +179,6 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	q.limit, q.onDrain = maxQueued, s.wake
 	s.queue = q
 	var wg sync.WaitGroup
-	if s.offers != nil {
-		q.push(func(ctx context.Context) {
-			if err := s.offers.ResendPending(ctx); err != nil {
-				s.log.Warn("scheduler: sending seat offers left unsent failed", "err", err)
-			}
-		})
-	}
 	for range workers {
 		wg.Go(func() {
 			for task, ok := q.pop(); ok; task, ok = q.pop() {
@@ -284,6 +285,14 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 				}
 			})
 		}
+	}
+	if s.offers != nil && now.Sub(s.lastResend) >= resendEvery {
+		s.lastResend = now
+		q.push(func(ctx context.Context) {
+			if err := s.offers.ResendPending(ctx); err != nil {
+				s.log.Warn("scheduler: sending seat offers left unsent failed", "err", err)
+			}
+		})
 	}
 	if now.Sub(s.lastPrune) >= pruneEvery {
 		s.lastPrune = now

@@ -36,7 +36,7 @@ func (s *Store) UpdateGroup(ctx context.Context, groupID int64, c domain.GroupCh
 		}
 		before = g
 		if c.Capacity != nil {
-			if err := domain.CheckCapacity(int64(*c.Capacity), g.MemberCount); err != nil {
+			if err := domain.CheckCapacity(int64(*c.Capacity), g.MemberCount+g.HeldSeats); err != nil {
 				return err
 			}
 		}

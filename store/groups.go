@@ -61,13 +61,17 @@ func (s *Store) CreateGroup(ctx context.Context, g domain.Group, now time.Time) 
 		g.CreatedAt = now
 	}
 	err := s.planTx(ctx, func(tx *sql.Tx) error {
+		version := 0
+		if g.Guidelines != "" {
+			version = 1
+		}
 		res, err := s.txExec(ctx, tx, `INSERT INTO groups
 			(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
-			 reminders, description, facilitator_id, channel_id, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 reminders, description, facilitator_id, channel_id, created_by, created_at, guidelines, guidelines_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			g.GuildID, g.Name, domain.NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
 			g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
-			g.CreatedBy, g.CreatedAt.Unix())
+			g.CreatedBy, g.CreatedAt.Unix(), g.Guidelines, version)
 		if isUniqueViolation(err) {
 			return domain.ErrNameTaken
 		}

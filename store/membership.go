@@ -62,7 +62,7 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 			AND state IN ('pending', 'open')`, groupID, userID); err != nil {
 			return err
 		}
-		_, err = s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = 'seat'`, groupID, userID)
+		_, err = s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ?`, groupID, userID)
 		return err
 	})
 }

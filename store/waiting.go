@@ -98,9 +98,12 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 			return nil // full, started or ended: nothing to offer
 		}
 		var user string
-		err = s.txQueryRow(ctx, tx, `SELECT w.user_id FROM waiting w WHERE w.group_id = ? AND w.list = 'seat'
+		var since int64
+		err = s.txQueryRow(ctx, tx, `SELECT w.user_id, w.added_at FROM waiting w WHERE w.group_id = ? AND w.list = 'seat'
 			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = w.group_id AND m.user_id = w.user_id)
-			ORDER BY w.added_at, w.rowid LIMIT 1`, groupID).Scan(&user)
+			AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.group_id = w.group_id AND o.user_id = w.user_id
+				AND o.state IN ('pending', 'open'))
+			ORDER BY w.added_at, w.rowid LIMIT 1`, groupID).Scan(&user, &since)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -110,8 +113,8 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 		if _, err := s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = 'seat'`, groupID, user); err != nil {
 			return err
 		}
-		res, err := s.txExec(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at)
-			VALUES (?, ?, 'pending', ?, ?)`, groupID, user, now.Unix(), expires.Unix())
+		res, err := s.txExec(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since)
+			VALUES (?, ?, 'pending', ?, ?, ?)`, groupID, user, now.Unix(), expires.Unix(), since)
 		if err != nil {
 			return err
 		}
@@ -147,32 +150,84 @@ func (s *Store) SetOfferState(ctx context.Context, id int64, state domain.OfferS
 }
 
 // ExpireOffers ends the held offers whose time ran out by now and returns
-// the groups whose seats they free.
+// the groups whose seats they free. Someone whose offer never reached them
+// (still pending: Discord was down) goes back on the waitlist, in their
+// place.
 func (s *Store) ExpireOffers(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `UPDATE offers SET state = 'expired'
-		WHERE state IN ('pending', 'open') AND expires_at <= ? RETURNING group_id`, now.Unix())
+	var ids []int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO waiting (group_id, user_id, list, added_at)
+			SELECT group_id, user_id, 'seat', waited_since FROM offers WHERE state = 'pending' AND expires_at <= ?
+			ON CONFLICT DO NOTHING`, now.Unix()); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `UPDATE offers SET state = 'expired'
+			WHERE state IN ('pending', 'open') AND expires_at <= ? RETURNING group_id`, now.Unix())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		seen := map[int64]bool{}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		return rows.Err()
+	})
+	return ids, err
+}
+
+// ReopenOffer puts back a seat offer that a join took, when the join is
+// undone (Discord refused the channel change): the seat is held for the
+// person again until the offer's time runs out.
+func (s *Store) ReopenOffer(ctx context.Context, groupID int64, userID string, now time.Time) error {
+	_, err := s.exec(ctx, `UPDATE offers SET state = 'open' WHERE id = (SELECT max(id) FROM offers
+		WHERE group_id = ? AND user_id = ? AND state = 'taken') AND expires_at > ?
+		AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = ? AND m.user_id = ?)`,
+		groupID, userID, now.Unix(), groupID, userID)
+	return err
+}
+
+// HeldOffer returns the seat a group holds for userID, if any.
+func (s *Store) HeldOffer(ctx context.Context, groupID int64, userID string) (domain.Offer, bool, error) {
+	o, err := scanOffer(s.queryRow(ctx, `SELECT `+offerColumns+` FROM offers
+		WHERE group_id = ? AND user_id = ? AND state IN ('pending', 'open')`, groupID, userID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, false, nil
+	}
+	return o, err == nil, err
+}
+
+// GroupsWithWaiting lists the live groups someone waits for a seat of.
+func (s *Store) GroupsWithWaiting(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT w.group_id FROM waiting w JOIN groups g ON g.id = w.group_id
+		WHERE w.list = 'seat' AND g.state <> 'archived' ORDER BY w.group_id`)
 	if err != nil {
-		return nil, storageError(err)
+		return nil, err
 	}
 	defer rows.Close()
-	seen := map[int64]bool{}
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
+		ids = append(ids, id)
 	}
 	return ids, rows.Err()
 }
 
-// PendingOffers lists the offers whose message was never confirmed sent.
-func (s *Store) PendingOffers(ctx context.Context) ([]domain.Offer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE state = 'pending' ORDER BY id`)
+// PendingOffers lists the offers still holding a seat whose message was
+// never confirmed sent.
+func (s *Store) PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE state = 'pending' AND expires_at > ?
+		ORDER BY id`, now.Unix())
 	if err != nil {
 		return nil, err
 	}

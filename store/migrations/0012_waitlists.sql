@@ -18,7 +18,8 @@ CREATE TABLE offers (
     user_id    TEXT    NOT NULL,
     state      TEXT    NOT NULL CHECK (state IN ('pending', 'open', 'taken', 'declined', 'expired', 'undeliverable')),
     offered_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL,
+    waited_since INTEGER NOT NULL -- when they joined the waitlist: their place, if the offer never reached them
 );
 CREATE INDEX offers_due ON offers (expires_at) WHERE state IN ('pending', 'open');
 CREATE UNIQUE INDEX offers_one_held ON offers (group_id, user_id) WHERE state IN ('pending', 'open');
