@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"hearth/domain"
-	"hearth/groups"
 )
 
 // Custom-id prefixes of the agreement's buttons and the guidelines' modal.
@@ -60,31 +59,15 @@ func (a *App) buttonGroup(ctx context.Context, in *Interaction) (g domain.Group,
 // group still open, not full, not started, the caller not in it, the
 // guidelines unchanged), and the join is recorded with the agreement.
 func (a *App) agree(ctx context.Context, in *Interaction) (Response, error) {
-	p := Printer(in)
 	g, parts, refusal, err := a.buttonGroup(ctx, in)
 	if refusal != nil || err != nil {
 		return deref(refusal), err
 	}
 	version, _ := strconv.Atoi(parts[0])
-	update := func(content string) (Response, error) { return Response{Content: content, Update: true}, nil }
-	switch err := a.Groups.Join(ctx, g, in.UserID, version); {
-	case errors.Is(err, domain.ErrGuidelinesChanged):
-		return update(p.GuidelinesChanged(g.Name))
-	case errors.Is(err, domain.ErrAlreadyMember):
-		return update(p.AlreadyMember(g.Name, g.ChannelID))
-	case errors.Is(err, domain.ErrLocked):
-		return update(p.Locked(g.Name))
-	case errors.Is(err, domain.ErrFull):
-		return update(p.Full(g.Name))
-	case errors.Is(err, domain.ErrArchived), errors.Is(err, domain.ErrNoGroup):
-		return update(p.Archived(g.Name))
-	case errors.Is(err, groups.ErrDiscord):
-		return update(p.DiscordFailed())
-	case err != nil:
-		return Response{}, err
+	if version == 0 {
+		return Reply(Printer(in).NotYourButton()), nil // agree buttons always name a version
 	}
-	next, _ := g.NextSession(a.now())
-	return update(p.Joined(g.Name, g.ChannelID, next))
+	return a.joinByButton(ctx, in, g, version)
 }
 
 // cancelJoin answers "Cancel": nothing changes.

@@ -102,7 +102,7 @@ func (a *App) takeSeat(ctx context.Context, in *Interaction) (Response, error) {
 	if g.Guidelines != "" {
 		return a.agreement(in, g), nil
 	}
-	return a.joinByButton(ctx, in, g)
+	return a.joinByButton(ctx, in, g, 0)
 }
 
 // declineSeat answers "No, thanks": the seat goes to the next person.
@@ -130,14 +130,19 @@ func (a *App) joinCohort(ctx context.Context, in *Interaction) (Response, error)
 	if g.Guidelines != "" {
 		return a.agreement(in, g), nil
 	}
-	return a.joinByButton(ctx, in, g)
+	return a.joinByButton(ctx, in, g, 0)
 }
 
-// joinByButton joins the presser to g, answering in place of the button.
-func (a *App) joinByButton(ctx context.Context, in *Interaction, g domain.Group) (Response, error) {
+// joinByButton joins the presser to g (having agreed to version of its
+// guidelines; 0: none), answering in place of the button. A join against
+// guidelines it did not agree to shows them (agreed 0) or says they
+// changed.
+func (a *App) joinByButton(ctx context.Context, in *Interaction, g domain.Group, agreed int) (Response, error) {
 	p := Printer(in)
 	update := func(content string) (Response, error) { return Response{Content: content, Update: true}, nil }
-	switch err := a.Groups.Join(ctx, g, in.UserID, 0); {
+	switch err := a.Groups.Join(ctx, g, in.UserID, agreed); {
+	case errors.Is(err, domain.ErrGuidelinesChanged) && agreed != 0:
+		return update(p.GuidelinesChanged(g.Name))
 	case errors.Is(err, domain.ErrGuidelinesChanged):
 		g, err := a.Store.Group(ctx, g.ID)
 		if err != nil {
