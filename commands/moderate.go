@@ -127,7 +127,7 @@ func scheduleOptions(in *Interaction, keep string) (spec, reminders string, err 
 
 func (a *App) startGroup(ctx context.Context, in *Interaction, g domain.Group) (Response, error) {
 	p := Printer(in)
-	switch err := a.Groups.Start(ctx, g, in.UserID); {
+	switch err := a.Groups.Start(ctx, g); {
 	case errors.Is(err, domain.ErrNotClosed):
 		return Reply(p.StartOpenGroup(g.Name)), nil
 	case errors.Is(err, domain.ErrAlreadyLocked):

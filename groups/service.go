@@ -277,14 +277,14 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 
 // Start locks a closed group now: nobody new may join. A session under
 // way (begun within three hours) counts as its first.
-func (s *Service) Start(ctx context.Context, g domain.Group, by string) error {
+func (s *Service) Start(ctx context.Context, g domain.Group) error {
 	now := s.Clock.Now()
 	if err := s.Store.Lock(ctx, g.ID, g.StartedAt(now), now); err != nil {
 		return err
 	}
 	s.Log.Info("group started", "guild", g.GuildID, "group", g.ID)
 	if settings, err := s.Store.Settings(ctx, g.GuildID); err == nil {
-		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteStarted(g.Name, by) })
+		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteStarted(g.Name) })
 	}
 	return nil
 }

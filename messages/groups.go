@@ -255,8 +255,10 @@ func (p *Printer) NoteCreated(group string, kind domain.Kind, by string) string 
 	return p.fill("note_created", args{"Group": Name(group), "Kind": p.kind(kind), "User": User(by)})
 }
 
-func (p *Printer) NoteStarted(group, by string) string {
-	return p.fill("note_started", args{"Group": Name(group), "User": User(by)})
+// NoteStarted names nobody: who started a group (perhaps its facilitator)
+// is no one else's business.
+func (p *Printer) NoteStarted(group string) string {
+	return p.fill("note_started", args{"Group": Name(group)})
 }
 
 func (p *Printer) NoteArchived(group string) string { return p.group("note_archived", group) }

@@ -253,6 +253,9 @@ func TestLogChannelNotesNameNoMembers(t *testing.T) {
 		if strings.Contains(m.Content, w.alice) || len(m.Mentions) != 0 || m.MentionEveryone {
 			t.Errorf("note %q names or pings someone: mentions %v", m.Content, m.Mentions)
 		}
+		if strings.Contains(m.Content, "started") && strings.Contains(m.Content, w.mod) {
+			t.Errorf("the note on the start names who started it: %q", m.Content)
+		}
 		if m.AllowedMentions == nil || len(m.AllowedMentions.Parse) != 0 {
 			t.Errorf("note %q may ping: allowed_mentions %+v", m.Content, m.AllowedMentions)
 		}
