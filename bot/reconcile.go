@@ -75,6 +75,7 @@ func (b *Bot) Reconcile(ctx context.Context) error {
 // guildState is what reconciliation reads of a server once for all its groups.
 type guildState struct {
 	channels   map[string]*discordgo.Channel // by id
+	claimed    map[string]bool               // channels some group (archived ones too) has
 	settings   domain.Settings
 	roleGrants []string
 	failed     bool
@@ -93,7 +94,15 @@ func (b *Bot) readGuild(ctx context.Context, guildID string) (*guildState, error
 	if err != nil {
 		return nil, err
 	}
-	return &guildState{channels: channels, settings: settings, roleGrants: roles}, nil
+	ids, err := b.store.ChannelIDs(ctx, guildID)
+	if err != nil {
+		return nil, err
+	}
+	claimed := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		claimed[id] = true
+	}
+	return &guildState{channels: channels, claimed: claimed, settings: settings, roleGrants: roles}, nil
 }
 
 func (b *Bot) guildChannels(ctx context.Context, guildID string) (map[string]*discordgo.Channel, error) {
@@ -133,6 +142,11 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 		return err
 	}
 	ch := channels[g.ChannelID]
+	if ch == nil && g.ChannelID == "" {
+		if ch, err = b.adoptOrphan(ctx, g, gs); err != nil {
+			return err
+		}
+	}
 	if ch == nil {
 		if ch, err = b.remakeChannel(ctx, g); err != nil {
 			return err
@@ -227,6 +241,48 @@ func (b *Bot) reconcileRoles(ctx context.Context, groupID int64, gs *guildState)
 
 // reconcileGroupTimeout bounds the repair of one group.
 const reconcileGroupTimeout = time.Minute
+
+// adoptOrphan finds the channel a process that died mid-create made for g
+// and never recorded, and records it, so that restarting never leaves a
+// second channel behind. Only a channel no group has, named and private
+// as Hearth makes g's, is taken; nil when there is none.
+func (b *Bot) adoptOrphan(ctx context.Context, g domain.Group, gs *guildState) (*discordgo.Channel, error) {
+	for _, ch := range gs.channels {
+		if ch.Type != discordgo.ChannelTypeGuildText || gs.claimed[ch.ID] || !b.privateAsMade(ch, g.GuildID) {
+			continue
+		}
+		ok, err := b.groups.Orphan(ctx, g, ch.Name, ch.Topic, ch.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if err := b.store.SetGroupChannel(ctx, g.ID, ch.ID); err != nil {
+			return nil, err
+		}
+		gs.claimed[ch.ID] = true
+		b.log.Warn("group channel was made but not recorded; adopted it", "group", g.ID, "channel", ch.ID)
+		return ch, nil
+	}
+	return nil, nil
+}
+
+// privateAsMade reports whether a channel has the overwrites Hearth gives
+// a group's channel when it makes it: @everyone denied View Channel, the
+// bot allowed.
+func (b *Bot) privateAsMade(ch *discordgo.Channel, guildID string) bool {
+	everyone, bot := false, false
+	for _, ow := range ch.PermissionOverwrites {
+		switch {
+		case ow.ID == guildID && ow.Type == discordgo.PermissionOverwriteTypeRole:
+			everyone = ow.Deny&permView != 0
+		case ow.ID == b.userID() && ow.Type == discordgo.PermissionOverwriteTypeMember:
+			bot = ow.Allow&permView != 0
+		}
+	}
+	return everyone && bot
+}
 
 // remakeChannel makes g's channel anew: it was never made (a crash
 // mid-create) or was deleted by hand.

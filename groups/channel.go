@@ -1,6 +1,7 @@
 package groups
 
 import (
+	"context"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,4 +57,23 @@ func ChannelName(group string) string {
 		return "group"
 	}
 	return name
+}
+
+// Orphan reports whether ch looks like the channel a process that died
+// mid-create made for g but never recorded: g's channel name and topic (in
+// any language), in the server's category, private as Hearth makes them.
+func (s *Service) Orphan(ctx context.Context, g domain.Group, name, topic, parentID string) (bool, error) {
+	settings, err := s.Store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return false, err
+	}
+	if name != ChannelName(g.Name) || parentID != settings.CategoryID {
+		return false, nil
+	}
+	for _, l := range messages.Langs() {
+		if topic == messages.For(l).ChannelTopic(g.Name, g.Description) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -330,3 +330,9 @@ func (s *Store) Agreements(ctx context.Context, groupID int64) (map[string]int, 
 	}
 	return out, rows.Err()
 }
+
+// ChannelIDs lists the channels of a server's groups, archived ones
+// included.
+func (s *Store) ChannelIDs(ctx context.Context, guildID string) ([]string, error) {
+	return s.queryStrings(ctx, `SELECT channel_id FROM groups WHERE guild_id = ? AND channel_id <> ''`, guildID)
+}

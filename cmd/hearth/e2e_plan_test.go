@@ -78,3 +78,56 @@ func TestArchiveLeftHalfDoneIsFinishedAtStartUp(t *testing.T) {
 		t.Error("the archived group is live again")
 	}
 }
+
+// channelsNamed counts a server's channels of that name.
+func (w *world) channelsNamed(name string) int {
+	n := 0
+	for _, ch := range w.fake.Channels(w.guild) {
+		if ch.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// A process that died after Discord made a group's channel, before the
+// channel's id was stored, left a channel the database does not know:
+// start-up adopts it instead of making a second one. A channel another
+// group has (an archived cohort of the same name) is never adopted.
+func TestChannelMadeButNotRecordedIsAdoptedAtStartUp(t *testing.T) {
+	w := newWorld(t)
+	h := w.start()
+	st := w.db()
+	w.group(w.mod, "create", str("name", "Cohort"), str("type", "open"))
+	w.group(w.mod, "archive", str("group", "Cohort")) // its read-only channel "cohort" stays
+	w.group(w.mod, "create", str("name", "Cohort"), str("type", "open"))
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	grief, cohort := w.groupNamed(st, "Grief Circle"), w.groupNamed(st, "Cohort")
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	// Grief Circle's channel was made but not recorded; Cohort's (the new
+	// one) was never made at all.
+	w.sql(`UPDATE groups SET channel_id = '' WHERE id IN (?, ?)`, grief.ID, cohort.ID)
+	w.fake.DeleteChannel(cohort.ChannelID)
+
+	w.start()
+	if got := w.groupNamed(st, "Grief Circle"); got.ChannelID != grief.ChannelID {
+		t.Errorf("Grief Circle's channel is %q, want the one made before the crash, %q", got.ChannelID, grief.ChannelID)
+	}
+	if n := w.channelsNamed("grief-circle"); n != 1 {
+		t.Errorf("%d channels named grief-circle, want 1", n)
+	}
+	if ow, ok := w.overwrite(grief.ChannelID, w.alice); !ok || ow.Allow != memberAllow {
+		t.Errorf("alice's overwrite = %+v, %v", ow, ok)
+	}
+	got := w.groupNamed(st, "Cohort")
+	if got.ChannelID == "" || got.ChannelID == cohort.ChannelID {
+		t.Fatalf("the new Cohort's channel is %q", got.ChannelID)
+	}
+	archived, _ := st.ArchivedGroups(context.Background(), w.guild)
+	if len(archived) != 1 || got.ChannelID == archived[0].ChannelID {
+		t.Errorf("the new Cohort took the archived cohort's channel")
+	}
+}
