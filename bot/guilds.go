@@ -2,6 +2,7 @@ package bot
 
 import (
 	"log/slog"
+	"maps"
 	"runtime/debug"
 	"sync"
 
@@ -158,4 +159,19 @@ func recovered[E any](log *slog.Logger, event string, h func(*discordgo.Session,
 		}()
 		h(s, e)
 	}
+}
+
+// rolePermissions is a copy of a server's roles' permissions, by role id
+// (the server's id is @everyone); false when the server is not known yet.
+func (c *guildCache) rolePermissions(guildID string) (map[string]int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g := c.guilds[guildID]
+	if g == nil {
+		return nil, false
+	}
+	if _, ok := g.roles[guildID]; !ok {
+		return nil, false
+	}
+	return maps.Clone(g.roles), true
 }

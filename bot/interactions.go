@@ -155,3 +155,47 @@ func (b *Bot) ServerPermissions(ctx context.Context, in *commands.Interaction) (
 	perms, _ := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs)
 	return perms, nil
 }
+
+// ReadableByOthers reports whether anyone but the moderator role,
+// administrators and the bot can read a channel, by Discord's rules for
+// permission overwrites: @everyone can unless its overwrite denies View
+// Channel (or, without one, its role lacks it), and a role overwrite that
+// allows View Channel lets that role's members read. It reads the channel
+// and, when not known from the gateway, the server's roles.
+func (b *Bot) ReadableByOthers(ctx context.Context, guildID, channelID, moderatorRoleID string) (bool, error) {
+	var ch *discordgo.Channel
+	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
+		ch, err = b.session.Channel(channelID, opts...)
+		return err
+	})
+	if err != nil {
+		return false, err
+	}
+	roles, ok := b.guilds.rolePermissions(guildID)
+	if !ok {
+		list, err := b.session.GuildRoles(guildID, discordgo.WithContext(ctx))
+		if err != nil {
+			return false, err
+		}
+		b.guilds.setRoles(guildID, list)
+		roles, _ = b.guilds.rolePermissions(guildID)
+	}
+	everyone := roles[guildID]&(discordgo.PermissionViewChannel|discordgo.PermissionAdministrator) != 0
+	for _, ow := range ch.PermissionOverwrites {
+		if ow.Type != discordgo.PermissionOverwriteTypeRole {
+			continue
+		}
+		switch {
+		case ow.ID == guildID:
+			if ow.Deny&discordgo.PermissionViewChannel != 0 {
+				everyone = false
+			} else if ow.Allow&discordgo.PermissionViewChannel != 0 {
+				everyone = true
+			}
+		case ow.Allow&discordgo.PermissionViewChannel != 0 && ow.ID != moderatorRoleID &&
+			roles[ow.ID]&discordgo.PermissionAdministrator == 0:
+			return true, nil // a role other than the moderators' may read it
+		}
+	}
+	return everyone, nil
+}

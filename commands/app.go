@@ -47,6 +47,9 @@ type Store interface {
 // checks fail closed.
 type Permissions interface {
 	ServerPermissions(ctx context.Context, in *Interaction) (int64, error)
+	// ReadableByOthers reports whether anyone but the moderator role,
+	// administrators and the bot can read a channel.
+	ReadableByOthers(ctx context.Context, guildID, channelID, moderatorRoleID string) (bool, error)
 }
 
 // App holds what the handlers share.

@@ -157,6 +157,11 @@ func (p fakePerms) ServerPermissions(_ context.Context, in *Interaction) (int64,
 	return p[in.UserID], nil
 }
 
+// ReadableByOthers says a channel whose id starts with "public" is.
+func (p fakePerms) ReadableByOthers(_ context.Context, _, channelID, _ string) (bool, error) {
+	return strings.HasPrefix(channelID, "public"), nil
+}
+
 // env is a Hearth with a real store, a fake clock and a fake Discord.
 type env struct {
 	store   *store.Store

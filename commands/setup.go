@@ -47,6 +47,15 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		st.CategoryID = o.String("category")
 	}
 	if o.Has("log_channel") {
+		// Notes stay where only moderators read: a channel others can
+		// read is refused.
+		public, err := a.Perms.ReadableByOthers(ctx, in.GuildID, o.String("log_channel"), st.ModeratorRoleID)
+		if err != nil {
+			return Response{}, err
+		}
+		if public {
+			return Reply(p.LogChannelPublic(o.String("log_channel"))), nil
+		}
 		st.LogChannelID = o.String("log_channel")
 	}
 	if o.Has("timezone") {

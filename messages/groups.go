@@ -238,6 +238,11 @@ func (p *Printer) Settings(changed bool, modRole, category, logChannel, timezone
 	return strings.Join(lines, "\n")
 }
 
+// LogChannelPublic refuses a log channel others than moderators can read.
+func (p *Printer) LogChannelPublic(channelID string) string {
+	return p.fill("log_channel_public", args{"Channel": Channel(channelID)})
+}
+
 // SettingsLanguage is the line of /setup's reply that names the language
 // of channel posts; fromServer says it follows the server's own locale.
 func (p *Printer) SettingsLanguage(language string, fromServer bool) string {

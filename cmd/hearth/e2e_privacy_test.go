@@ -259,3 +259,42 @@ func TestConcurrentModeratorRoleChangesAndCreates(t *testing.T) {
 		}
 	}
 }
+
+// The log channel must be one only moderators read: a channel @everyone or
+// another role can read is refused, kindly, in the caller's language, and
+// nothing changes.
+func TestSetupRefusesALogChannelOthersCanRead(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	helpers := w.fake.AddRole(w.guild, "Helpers", 0)
+	modRole := w.fake.AddRole(w.guild, "Moderators", 0)
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: modRole})
+	open := w.fake.GeneralChannelID
+	shared := w.privateChannel("shared")
+	w.fake.SetOverwrite(shared, fakediscord.Overwrite{ID: helpers, Type: 0, Allow: permView})
+	mods := w.privateChannel("mods")
+	w.fake.SetOverwrite(mods, fakediscord.Overwrite{ID: modRole, Type: 0, Allow: permView})
+	w.fake.SetUserLocale(w.owner(), "es-ES")
+	for _, c := range []struct {
+		name, channel string
+		refused       bool
+	}{{"everyone can read", open, true}, {"another role can read", shared, true}, {"moderators only", mods, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			r := w.do(w.owner(), "setup", fakediscord.Opt{Name: "log_channel", Type: 7, Value: c.channel})
+			settings, _ := st.Settings(context.Background(), w.guild)
+			if c.refused {
+				if r.Content != es.LogChannelPublic(c.channel) {
+					t.Errorf("reply %q, want the Spanish refusal", r.Content)
+				}
+				if settings.LogChannelID == c.channel {
+					t.Error("the channel was saved")
+				}
+				return
+			}
+			if settings.LogChannelID != c.channel {
+				t.Errorf("a moderators-only channel was not saved: %q", r.Content)
+			}
+		})
+	}
+}

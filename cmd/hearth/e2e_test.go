@@ -234,7 +234,7 @@ func TestLogChannelNotesNameNoMembers(t *testing.T) {
 	w := newWorld(t)
 	w.start()
 	admin := w.fake.AddMember(w.guild, "admin", w.fake.AddRole(w.guild, "Admins", 1<<3))
-	logChannel := w.fake.GeneralChannelID
+	logChannel := w.privateChannel("mod-log")
 	wantReply(t, w.do(admin, "setup", fakediscord.Opt{Name: "log_channel", Type: 7, Value: logChannel}), "Saved")
 	w.group(w.mod, "create", str("name", "Spring Cohort"), str("type", "closed"))
 	w.do(w.alice, "join", str("group", "Spring Cohort"))

@@ -224,3 +224,11 @@ func (w *world) sql(query string, args ...any) {
 		w.t.Fatal(err)
 	}
 }
+
+// privateChannel makes a text channel only the bot (and administrators)
+// can read, as a server's moderators would for Hearth's log.
+func (w *world) privateChannel(name string) string {
+	return w.fake.AddChannel(w.guild, name,
+		fakediscord.Overwrite{ID: w.guild, Type: 0, Deny: 1 << 10},
+		fakediscord.Overwrite{ID: w.fake.BotUserID, Type: 1, Allow: 1<<10 | 1<<11 | 1<<16})
+}

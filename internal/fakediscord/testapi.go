@@ -525,3 +525,21 @@ func (s *Server) ClearFaults() {
 	defer s.mu.Unlock()
 	s.faults = nil
 }
+
+// AddChannel makes a text channel in a guild, as someone in Discord's
+// client would, with the overwrites given, and returns its id.
+func (s *Server) AddChannel(guildID, name string, overwrites ...Overwrite) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[guildID]
+	if g == nil {
+		s.t.Errorf("fakediscord: AddChannel: no guild %s", guildID)
+		return ""
+	}
+	c := &channel{id: s.nextID(), guildID: guildID, typ: ChannelTypeGuildText, name: name,
+		position: len(g.channelOrder), overwrites: append([]Overwrite(nil), overwrites...), extra: map[string]any{}}
+	s.channels[c.id] = c
+	g.channelOrder = append(g.channelOrder, c.id)
+	s.dispatch("CHANNEL_CREATE", intentGuilds, s.channelJSON(c))
+	return c.id
+}
