@@ -65,6 +65,7 @@ type App struct {
 	Key             []byte        // signs the custom ids of buttons and modals
 
 	locales sync.Map // user id → the locale last recorded for them
+	asks    supportAsks
 
 	// Metrics counts interactions by route and outcome; nil counts nothing.
 	Metrics *metrics.Metrics
@@ -119,6 +120,10 @@ func (a *App) Router() *Router {
 	}
 
 	r.Handle("setup", a.setup, a.serverManagers)
+	r.HandleModal(supportFormID, a.saveSupport, a.serverManagers)
+	r.Handle("support", a.support) // for anyone, in a server or a direct message
+	r.AllowDM("support")
+	r.HandleComponent(askModeratorID, a.askModerator)
 	return r
 }
 

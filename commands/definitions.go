@@ -109,7 +109,8 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 	}
 	setup := command("setup", "setup",
 		option(discordgo.ApplicationCommandOptionRole, "moderator_role", "setup_moderator_role"),
-		category, logChannel, timezone, language, reset)
+		category, logChannel, timezone, language, reset,
+		option(discordgo.ApplicationCommandOptionBoolean, "support", "setup_support"))
 	setup.DefaultMemberPermissions = &manageGuild
 
 	cmds := []*discordgo.ApplicationCommand{
@@ -118,6 +119,7 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		command("leave", "leave", groupOpt("leave_group")),
 		group,
 		setup,
+		command("support", "support"),
 	}
 	if global {
 		// Applications made since mid-2024 default to guild and user
@@ -126,8 +128,14 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		// on global commands only.)
 		guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 		guildInstall := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+		// /support is for a person in crisis wherever they reach Hearth:
+		// in a server, and in a direct message with it.
+		guildOrDM := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
 		for _, c := range cmds {
 			c.Contexts, c.IntegrationTypes = &guildOnly, &guildInstall
+			if c.Name == "support" {
+				c.Contexts = &guildOrDM
+			}
 		}
 	}
 	return cmds

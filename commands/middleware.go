@@ -109,7 +109,7 @@ func Deadline(after time.Duration, log *slog.Logger) Middleware {
 // group its signed custom id names.
 func GuildOnly(next Handler) Handler {
 	return func(ctx context.Context, in *Interaction) (Response, error) {
-		if in.GuildID == "" && in.Type != TypeComponent {
+		if in.GuildID == "" && in.Type != TypeComponent && !in.dmAllowed {
 			setOutcome(ctx, OutcomeRefused)
 			if in.Type == TypeAutocomplete {
 				return Response{}, nil

@@ -33,6 +33,7 @@ type Interaction struct {
 	Fields      map[string]string // modals: each text input's value by its custom id
 
 	deferReply func(context.Context) error // set by Serve
+	dmAllowed  bool                        // set by Serve: the route serves direct messages too
 }
 
 // Route names the handler for i: "join", "group create", or for buttons
@@ -130,6 +131,7 @@ type Router struct {
 	tables     map[Type]map[string]Handler
 	middleware []Middleware
 	fallback   Handler
+	dm         map[string]bool // commands that serve direct messages too
 }
 
 // NewRouter returns an empty router; mw wrap every handler, outermost
@@ -145,6 +147,15 @@ func NewRouter(fallback Handler, mw ...Middleware) *Router {
 // wrapped in mw (innermost, after the router's own).
 func (r *Router) Handle(route string, h Handler, mw ...Middleware) {
 	r.add(TypeCommand, route, h, mw)
+}
+
+// AllowDM lets a slash command be used in direct messages with Hearth as
+// well as in servers (GuildOnly refuses the others there).
+func (r *Router) AllowDM(route string) {
+	if r.dm == nil {
+		r.dm = map[string]bool{}
+	}
+	r.dm[route] = true
 }
 
 // HandleAutocomplete registers h for the autocomplete requests of route.
@@ -201,6 +212,7 @@ func (r *Router) Handler(in *Interaction) Handler {
 // deferred by the Deadline middleware, through w, without knowing it.
 func (r *Router) Serve(ctx context.Context, in *Interaction, w Responder) error {
 	in.deferReply = func(ctx context.Context) error { return w.Defer(ctx, in) }
+	in.dmAllowed = in.Type == TypeCommand && r.dm[in.Route()]
 	resp, err := r.Handler(in)(ctx, in)
 	if err != nil {
 		return err // middleware words every error; this is a router without it

@@ -72,7 +72,7 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		}
 		st.Language = string(l)
 	}
-	if len(o) > 0 {
+	if len(o) > 0 && !(len(o) == 1 && o.Has("support")) {
 		if err := a.Store.SaveSettings(ctx, st); err != nil {
 			return Response{}, err
 		}
@@ -84,6 +84,10 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 	tz, tzDefault := st.Timezone, st.Timezone == ""
 	if tzDefault {
 		tz = a.DefaultTimezone
+	}
+	if open, _ := o["support"].(bool); open {
+		// The form opens at once; the other options given were saved.
+		return a.supportForm(in, st), nil
 	}
 	reply := p.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz, tzDefault)
 	reply += "\n" + p.SettingsLanguage(messages.ForServer(st).LanguageName(), st.Language == "")

@@ -40,3 +40,25 @@ func TestStorageFaultIsToldKindly(t *testing.T) {
 		})
 	}
 }
+
+// /support works in a direct message with Hearth (other commands do not),
+// with Hearth's default resources and no button: there is no server whose
+// moderators to ask.
+func TestSupportInADirectMessage(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		command, locale string
+		want            Response
+	}{
+		{"support", "es-ES", Response{Notice: es.SupportDefault()}},
+		{"support", "en-GB", Response{Notice: en.SupportDefault()}},
+		{"groups", "en-GB", Reply(en.NotInServer())},
+	} {
+		t.Run(c.command+" "+c.locale, func(t *testing.T) {
+			got := e.serve(t, &Interaction{UserID: "someone", Locale: c.locale, Command: c.command, Options: Options{}})
+			if got.Content != c.want.Content || got.Notice != c.want.Notice || len(got.Buttons) != 0 {
+				t.Errorf("got %+v, want %+v", got, c.want)
+			}
+		})
+	}
+}

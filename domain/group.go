@@ -40,6 +40,7 @@ const (
 	MaxSessions       = 520
 	MaxDescriptionLen = 1000
 	MaxGuidelinesLen  = 4000
+	MaxSupportLen     = 4000
 )
 
 // Group is one support group.
@@ -146,6 +147,7 @@ type Settings struct {
 	Timezone        string
 	Language        string // "en", "es": chosen with /setup language:; empty: follow GuildLocale
 	GuildLocale     string // the server's preferred locale, as Discord last told it
+	SupportText     string // the server's crisis resources for /support; empty: Hearth's default
 }
 
 // StrayGrant is a member overwrite Hearth may have put on a group's

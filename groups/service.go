@@ -508,3 +508,20 @@ func (s *Service) note(ctx context.Context, settings domain.Settings, text func(
 		s.Log.Warn("log channel note failed", "guild", settings.GuildID, "err", err)
 	}
 }
+
+// ErrNoLogChannel means the server has no log channel to alert.
+var ErrNoLogChannel = errors.New("the server has no log channel")
+
+// AlertModerators posts a quiet alert in the server's log channel: userID
+// would like a moderator to reach out. It names them and nothing else (no
+// group), and pings nobody.
+func (s *Service) AlertModerators(ctx context.Context, guildID, userID string) error {
+	settings, err := s.Store.Settings(ctx, guildID)
+	if err != nil {
+		return err
+	}
+	if settings.LogChannelID == "" {
+		return ErrNoLogChannel
+	}
+	return s.Discord.SendMessage(ctx, settings.LogChannelID, messages.ForServer(settings).SupportAlert(userID), nil, "")
+}

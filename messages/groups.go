@@ -238,6 +238,22 @@ func (p *Printer) Settings(changed bool, modRole, category, logChannel, timezone
 	return strings.Join(lines, "\n")
 }
 
+// Crisis support.
+func (p *Printer) SupportDefault() string    { return p.text("support_default") }
+func (p *Printer) SupportAskButton() string  { return p.text("support_ask_button") }
+func (p *Printer) SupportNoLog() string      { return p.text("support_no_log") }
+func (p *Printer) SupportSent() string       { return p.text("support_sent") }
+func (p *Printer) SupportWait() string       { return p.text("support_wait") }
+func (p *Printer) SupportModalTitle() string { return p.text("support_modal_title") }
+func (p *Printer) SupportModalLabel() string { return p.text("support_modal_label") }
+func (p *Printer) SupportSaved() string      { return p.text("support_saved") }
+func (p *Printer) SupportReset() string      { return p.text("support_reset") }
+
+// SupportAlert is the note in the log channel: who asked, and nothing else.
+func (p *Printer) SupportAlert(userID string) string {
+	return p.fill("support_alert", args{"User": User(userID)})
+}
+
 // LogChannelPublic refuses a log channel others than moderators can read.
 func (p *Printer) LogChannelPublic(channelID string) string {
 	return p.fill("log_channel_public", args{"Channel": Channel(channelID)})

@@ -21,7 +21,8 @@ func TestHearthUsesAPIv10(t *testing.T) {
 	}
 }
 
-// Registered globally, every command is for guild installs, in servers only.
+// Registered globally, every command is for guild installs, in servers
+// only, but /support, which also works in a direct message with Hearth.
 func TestGlobalCommandsAreForGuildInstallsInServers(t *testing.T) {
 	w := newWorld(t)
 	w.start(func(c *Config) { c.Discord.GuildID = "" })
@@ -37,7 +38,11 @@ func TestGlobalCommandsAreForGuildInstallsInServers(t *testing.T) {
 		if err := json.Unmarshal(c.Raw, &raw); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(raw.Contexts, []int{0}) || !slices.Equal(raw.IntegrationTypes, []int{0}) {
+		contexts := []int{0}
+		if c.Name == "support" { // also in a direct message with Hearth
+			contexts = []int{0, 1}
+		}
+		if !slices.Equal(raw.Contexts, contexts) || !slices.Equal(raw.IntegrationTypes, []int{0}) {
 			t.Errorf("/%s: contexts %v, integration_types %v; want [0] and [0]", c.Name, raw.Contexts, raw.IntegrationTypes)
 		}
 	}
