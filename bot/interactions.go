@@ -180,22 +180,44 @@ func (b *Bot) ReadableByOthers(ctx context.Context, guildID, channelID, moderato
 		b.guilds.setRoles(guildID, list)
 		roles, _ = b.guilds.rolePermissions(guildID)
 	}
-	everyone := roles[guildID]&(discordgo.PermissionViewChannel|discordgo.PermissionAdministrator) != 0
+	// Discord's order: the roles' permissions, then @everyone's overwrite,
+	// then the roles' overwrites, then the members'.
+	const view = discordgo.PermissionViewChannel
+	everyoneDenied, roleAllows, roleDenies := false, map[string]bool{}, map[string]bool{}
 	for _, ow := range ch.PermissionOverwrites {
-		if ow.Type != discordgo.PermissionOverwriteTypeRole {
-			continue
-		}
 		switch {
-		case ow.ID == guildID:
-			if ow.Deny&discordgo.PermissionViewChannel != 0 {
-				everyone = false
-			} else if ow.Allow&discordgo.PermissionViewChannel != 0 {
-				everyone = true
+		case ow.Type == discordgo.PermissionOverwriteTypeMember:
+			if ow.Allow&view != 0 && ow.ID != b.userID() {
+				return true, nil // someone given access by name
 			}
-		case ow.Allow&discordgo.PermissionViewChannel != 0 && ow.ID != moderatorRoleID &&
-			roles[ow.ID]&discordgo.PermissionAdministrator == 0:
-			return true, nil // a role other than the moderators' may read it
+		case ow.ID == guildID:
+			if ow.Deny&view != 0 {
+				everyoneDenied = true
+			} else if ow.Allow&view != 0 {
+				return true, nil
+			}
+		default:
+			roleAllows[ow.ID], roleDenies[ow.ID] = ow.Allow&view != 0, ow.Deny&view != 0
 		}
 	}
-	return everyone, nil
+	for id, perms := range roles {
+		if id == moderatorRoleID || perms&discordgo.PermissionAdministrator != 0 {
+			continue
+		}
+		if id == guildID {
+			if perms&view != 0 && !everyoneDenied {
+				return true, nil // everyone
+			}
+			continue
+		}
+		if roleAllows[id] || (perms&view != 0 && !everyoneDenied && !roleDenies[id]) {
+			return true, nil // a role other than the moderators'
+		}
+	}
+	for id := range roleAllows {
+		if _, known := roles[id]; !known && roleAllows[id] && id != moderatorRoleID {
+			return true, nil // a role not known yet: assume the worst
+		}
+	}
+	return false, nil
 }

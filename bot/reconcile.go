@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"hearth/domain"
+	"hearth/groups"
 )
 
 // Reconcile makes the channel of every group that was live at start-up match
@@ -244,44 +245,59 @@ const reconcileGroupTimeout = time.Minute
 
 // adoptOrphan finds the channel a process that died mid-create made for g
 // and never recorded, and records it, so that restarting never leaves a
-// second channel behind. Only a channel no group has, named and private
-// as Hearth makes g's, is taken; nil when there is none.
+// second channel behind. Only a channel no group has, named as g's and
+// with exactly the overwrites Hearth makes, is taken; none when there is
+// no such channel or more than one.
 func (b *Bot) adoptOrphan(ctx context.Context, g domain.Group, gs *guildState) (*discordgo.Channel, error) {
+	settings, err := b.store.Settings(ctx, g.GuildID)
+	if err != nil {
+		return nil, err
+	}
+	made := groupOverwrites(groups.ChannelSpec{GuildID: g.GuildID, ModeratorRoleID: settings.ModeratorRoleID,
+		FacilitatorID: g.FacilitatorID}, b.userID())
+	var found []*discordgo.Channel
 	for _, ch := range gs.channels {
-		if ch.Type != discordgo.ChannelTypeGuildText || gs.claimed[ch.ID] || !b.privateAsMade(ch, g.GuildID) {
+		if ch.Type != discordgo.ChannelTypeGuildText || gs.claimed[ch.ID] || !sameOverwrites(ch.PermissionOverwrites, made) {
 			continue
 		}
 		ok, err := b.groups.Orphan(ctx, g, ch.Name, ch.Topic, ch.ParentID)
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			continue
+		if ok {
+			found = append(found, ch)
 		}
-		if err := b.store.SetGroupChannel(ctx, g.ID, ch.ID); err != nil {
-			return nil, err
-		}
-		gs.claimed[ch.ID] = true
-		b.log.Warn("group channel was made but not recorded; adopted it", "group", g.ID, "channel", ch.ID)
-		return ch, nil
 	}
-	return nil, nil
+	if len(found) != 1 {
+		return nil, nil // none, or more than one that could be it: make a new one
+	}
+	ch := found[0]
+	if err := b.store.SetGroupChannel(ctx, g.ID, ch.ID); err != nil {
+		return nil, err
+	}
+	gs.claimed[ch.ID] = true
+	b.log.Warn("group channel was made but not recorded; adopted it", "group", g.ID, "channel", ch.ID)
+	return ch, nil
 }
 
-// privateAsMade reports whether a channel has the overwrites Hearth gives
-// a group's channel when it makes it: @everyone denied View Channel, the
-// bot allowed.
-func (b *Bot) privateAsMade(ch *discordgo.Channel, guildID string) bool {
-	everyone, bot := false, false
-	for _, ow := range ch.PermissionOverwrites {
-		switch {
-		case ow.ID == guildID && ow.Type == discordgo.PermissionOverwriteTypeRole:
-			everyone = ow.Deny&permView != 0
-		case ow.ID == b.userID() && ow.Type == discordgo.PermissionOverwriteTypeMember:
-			bot = ow.Allow&permView != 0
+// sameOverwrites reports whether a channel has exactly the overwrites
+// Hearth makes a group's channel with, and nobody else: a channel anyone
+// else was let into is never taken for a group.
+func sameOverwrites(have, made []*discordgo.PermissionOverwrite) bool {
+	if len(have) != len(made) {
+		return false
+	}
+	want := make(map[string]*discordgo.PermissionOverwrite, len(made))
+	for _, ow := range made {
+		want[ow.ID] = ow
+	}
+	for _, ow := range have {
+		w := want[ow.ID]
+		if w == nil || w.Type != ow.Type || w.Allow != ow.Allow || w.Deny != ow.Deny {
+			return false
 		}
 	}
-	return everyone && bot
+	return true
 }
 
 // remakeChannel makes g's channel anew: it was never made (a crash

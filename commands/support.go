@@ -28,18 +28,27 @@ type supportAsks struct {
 	last map[string]time.Time // guild/user → when
 }
 
-// allow reports whether key may ask at now, recording it if so.
-func (s *supportAsks) allow(key string, now time.Time) bool {
+// recent reports whether key asked less than supportEvery before now.
+func (s *supportAsks) recent(key string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at, ok := s.last[key]
+	return ok && now.Sub(at) < supportEvery
+}
+
+// asked records that key asked at now, forgetting those long past.
+func (s *supportAsks) asked(key string, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.last == nil {
 		s.last = map[string]time.Time{}
 	}
-	if at, ok := s.last[key]; ok && now.Sub(at) < supportEvery {
-		return false
+	for k, at := range s.last {
+		if now.Sub(at) >= supportEvery {
+			delete(s.last, k)
+		}
 	}
 	s.last[key] = now
-	return true
 }
 
 // support answers /support, for anyone, also in a direct message with
@@ -50,20 +59,39 @@ func (a *App) support(ctx context.Context, in *Interaction) (Response, error) {
 	if in.GuildID == "" {
 		return Response{Notice: p.SupportDefault()}, nil
 	}
-	st, err := a.Store.Settings(ctx, in.GuildID)
+	text, private, err := a.supportChannel(ctx, in)
 	if err != nil {
 		return Response{}, err
 	}
-	text := st.SupportText
-	if text == "" {
-		text = p.SupportDefault()
-	}
-	if st.LogChannelID == "" {
+	if !private {
 		return Response{Content: p.SupportNoLog(), Notice: text}, nil
 	}
 	return Response{Notice: text, Buttons: []Button{{
 		CustomID: a.signedID(in.UserID, askModeratorID, in.GuildID),
 		Label:    p.SupportAskButton(), Style: ButtonPrimary}}}, nil
+}
+
+// supportChannel returns the server's crisis resources, and whether it has
+// a log channel only moderators read, checked now: one that others can
+// read (set before Hearth checked, or opened since) gets no alert.
+func (a *App) supportChannel(ctx context.Context, in *Interaction) (text string, private bool, err error) {
+	st, err := a.Store.Settings(ctx, in.GuildID)
+	if err != nil {
+		return "", false, err
+	}
+	text = st.SupportText
+	if text == "" {
+		text = Printer(in).SupportDefault()
+	}
+	if st.LogChannelID == "" {
+		return text, false, nil
+	}
+	public, err := a.Perms.ReadableByOthers(ctx, in.GuildID, st.LogChannelID, st.ModeratorRoleID)
+	if err != nil {
+		a.Log.Warn("checking the log channel is private failed; no alert offered", "err", err)
+		return text, false, nil
+	}
+	return text, !public, nil
 }
 
 // askModerator posts a quiet alert in the log channel, naming the person
@@ -74,16 +102,29 @@ func (a *App) askModerator(ctx context.Context, in *Interaction) (Response, erro
 	if !ok || len(parts) != 1 || parts[0] != in.GuildID {
 		return Reply(p.NotYourButton()), nil
 	}
-	if !a.asks.allow(in.GuildID+"/"+in.UserID, a.now()) {
-		return Response{Content: p.SupportWait(), Update: true}, nil
+	text, private, err := a.supportChannel(ctx, in)
+	if err != nil {
+		return Response{}, err
+	}
+	// The answer keeps the resources on screen.
+	answer := func(content string) (Response, error) {
+		return Response{Content: content, Notice: text, Update: true}, nil
+	}
+	key := in.GuildID + "/" + in.UserID
+	if !private {
+		return answer(p.SupportNoLog())
+	}
+	if a.asks.recent(key, a.now()) {
+		return answer(p.SupportWait())
 	}
 	switch err := a.Groups.AlertModerators(ctx, in.GuildID, in.UserID); {
 	case errors.Is(err, groups.ErrNoLogChannel):
-		return Response{Content: p.SupportNoLog(), Update: true}, nil
+		return answer(p.SupportNoLog())
 	case err != nil:
 		return Response{}, err
 	}
-	return Response{Content: p.SupportSent(), Update: true}, nil
+	a.asks.asked(key, a.now())
+	return answer(p.SupportSent())
 }
 
 // supportForm is /setup support:true's form, holding the server's text.

@@ -102,7 +102,6 @@ func TestChannelMadeButNotRecordedIsAdoptedAtStartUp(t *testing.T) {
 	w.group(w.mod, "archive", str("group", "Cohort")) // its read-only channel "cohort" stays
 	w.group(w.mod, "create", str("name", "Cohort"), str("type", "open"))
 	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
-	w.do(w.alice, "join", str("group", "Grief Circle"))
 	grief, cohort := w.groupNamed(st, "Grief Circle"), w.groupNamed(st, "Cohort")
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
@@ -119,8 +118,9 @@ func TestChannelMadeButNotRecordedIsAdoptedAtStartUp(t *testing.T) {
 	if n := w.channelsNamed("grief-circle"); n != 1 {
 		t.Errorf("%d channels named grief-circle, want 1", n)
 	}
+	wantReply(t, w.do(w.alice, "join", str("group", "Grief Circle")), "Welcome")
 	if ow, ok := w.overwrite(grief.ChannelID, w.alice); !ok || ow.Allow != memberAllow {
-		t.Errorf("alice's overwrite = %+v, %v", ow, ok)
+		t.Errorf("alice's overwrite on the adopted channel = %+v, %v", ow, ok)
 	}
 	got := w.groupNamed(st, "Cohort")
 	if got.ChannelID == "" || got.ChannelID == cohort.ChannelID {

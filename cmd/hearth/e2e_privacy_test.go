@@ -275,11 +275,14 @@ func TestSetupRefusesALogChannelOthersCanRead(t *testing.T) {
 	w.fake.SetOverwrite(shared, fakediscord.Overwrite{ID: helpers, Type: 0, Allow: permView})
 	mods := w.privateChannel("mods")
 	w.fake.SetOverwrite(mods, fakediscord.Overwrite{ID: modRole, Type: 0, Allow: permView})
+	named := w.privateChannel("named")
+	w.fake.SetOverwrite(named, fakediscord.Overwrite{ID: w.alice, Type: 1, Allow: permView})
 	w.fake.SetUserLocale(w.owner(), "es-ES")
 	for _, c := range []struct {
 		name, channel string
 		refused       bool
-	}{{"everyone can read", open, true}, {"another role can read", shared, true}, {"moderators only", mods, false}} {
+	}{{"everyone can read", open, true}, {"another role can read", shared, true},
+		{"someone is let in by name", named, true}, {"moderators only", mods, false}} {
 		t.Run(c.name, func(t *testing.T) {
 			r := w.do(w.owner(), "setup", fakediscord.Opt{Name: "log_channel", Type: 7, Value: c.channel})
 			settings, _ := st.Settings(context.Background(), w.guild)

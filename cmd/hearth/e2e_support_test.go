@@ -49,8 +49,17 @@ func TestSupportAsksAModeratorQuietly(t *testing.T) {
 		t.Errorf("alert %q (mentions %v): want the person named, no group, nobody pinged", a.Content, a.Mentions)
 	}
 	w.clock.Advance(11 * time.Minute)
-	if got := w.press(w.alice, ask[0]); got.Content != es.SupportSent() {
-		t.Errorf("asking after the wait: %q", got.Content)
+	if got := w.press(w.alice, ask[0]); got.Content != es.SupportSent() || !strings.Contains(string(got.Embeds), "112") {
+		t.Errorf("asking after the wait: %q, resources %s", got.Content, got.Embeds)
+	}
+	// The log channel is opened to everyone: no alert goes there any more.
+	w.fake.SetOverwrite(logChannel, fakediscord.Overwrite{ID: w.guild, Type: 0, Allow: permView})
+	w.clock.Advance(11 * time.Minute)
+	if got := w.press(w.alice, ask[0]); got.Content != es.SupportNoLog() {
+		t.Errorf("asking with a public log channel: %q", got.Content)
+	}
+	if n := len(w.fake.Messages(logChannel)) - notesBefore; n != 2 {
+		t.Errorf("%d alerts, want 2 (none in the public channel)", n)
 	}
 }
 
