@@ -110,7 +110,8 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 	setup := command("setup", "setup",
 		option(discordgo.ApplicationCommandOptionRole, "moderator_role", "setup_moderator_role"),
 		category, logChannel, timezone, language, reset,
-		option(discordgo.ApplicationCommandOptionBoolean, "support", "setup_support"))
+		option(discordgo.ApplicationCommandOptionBoolean, "support", "setup_support"),
+		option(discordgo.ApplicationCommandOptionBoolean, "discreet", "setup_discreet"))
 	setup.DefaultMemberPermissions = &manageGuild
 
 	cmds := []*discordgo.ApplicationCommand{

@@ -65,6 +65,9 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 		}
 		st.Timezone = tz
 	}
+	if on, ok := o["discreet"].(bool); ok {
+		st.Discreet = on
+	}
 	if o.Has("language") {
 		l, ok := messages.ParseLang(o.String("language"))
 		if !ok {
@@ -91,6 +94,7 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 	}
 	reply := p.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz, tzDefault)
 	reply += "\n" + p.SettingsLanguage(messages.ForServer(st).LanguageName(), st.Language == "")
+	reply += "\n" + p.SettingsDiscreet(st.Discreet)
 	if failed > 0 {
 		reply += "\n" + p.ModRoleNotMoved(failed)
 	}

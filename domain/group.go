@@ -148,6 +148,7 @@ type Settings struct {
 	Language        string // "en", "es": chosen with /setup language:; empty: follow GuildLocale
 	GuildLocale     string // the server's preferred locale, as Discord last told it
 	SupportText     string // the server's crisis resources for /support; empty: Hearth's default
+	Discreet        bool   // new group channels get neutral names and topics
 }
 
 // StrayGrant is a member overwrite Hearth may have put on a group's

@@ -2,6 +2,7 @@ package groups
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,15 +22,29 @@ type ChannelSpec struct {
 }
 
 func (s *Service) channelSpec(g domain.Group, settings domain.Settings) ChannelSpec {
+	name, topic := channelNaming(g, settings)
 	return ChannelSpec{
 		GuildID:         g.GuildID,
-		Name:            ChannelName(g.Name),
-		Topic:           messages.ForServer(settings).ChannelTopic(g.Name, g.Description),
+		Name:            name,
+		Topic:           topic,
 		CategoryID:      settings.CategoryID,
 		ModeratorRoleID: settings.ModeratorRoleID,
 		FacilitatorID:   g.FacilitatorID,
 	}
 }
+
+// channelNaming is the name and topic of g's channel: from the group, or
+// in discreet mode neutral ("group-" and its number), revealing no subject.
+func channelNaming(g domain.Group, settings domain.Settings) (name, topic string) {
+	p := messages.ForServer(settings)
+	if settings.Discreet {
+		return DiscreetName(g), p.ChannelTopicDiscreet()
+	}
+	return ChannelName(g.Name), p.ChannelTopic(g.Name, g.Description)
+}
+
+// DiscreetName is a group channel's neutral name in discreet mode.
+func DiscreetName(g domain.Group) string { return "group-" + strconv.FormatInt(g.ID, 10) }
 
 // ChannelName derives a Discord channel name from a group name: lowercase
 // letters and digits, other runs turned into single dashes, at most 100
@@ -67,11 +82,12 @@ func (s *Service) Orphan(ctx context.Context, g domain.Group, name, topic, paren
 	if err != nil {
 		return false, err
 	}
-	if name != ChannelName(g.Name) || parentID != settings.CategoryID {
+	if (name != ChannelName(g.Name) && name != DiscreetName(g)) || parentID != settings.CategoryID {
 		return false, nil
 	}
 	for _, l := range messages.Langs() {
-		if topic == messages.For(l).ChannelTopic(g.Name, g.Description) {
+		p := messages.For(l)
+		if topic == p.ChannelTopic(g.Name, g.Description) || topic == p.ChannelTopicDiscreet() {
 			return true, nil
 		}
 	}

@@ -72,11 +72,13 @@ func (s *Service) editChannel(ctx context.Context, before, after domain.Group) (
 			return undos, errors.Join(ErrDiscord, err)
 		}
 	}
-	if after.Name != before.Name || after.Description != before.Description {
-		settings, err := s.Store.Settings(ctx, after.GuildID)
-		if err != nil {
-			return undos, err
-		}
+	settings, err := s.Store.Settings(ctx, after.GuildID)
+	if err != nil {
+		return undos, err
+	}
+	// In discreet mode a channel is never renamed after its group: its
+	// name and topic would tell the subject.
+	if (after.Name != before.Name || after.Description != before.Description) && !settings.Discreet {
 		p := messages.ForServer(settings)
 		undos = append(undos, func(ctx context.Context) {
 			if err := s.Discord.RenameChannel(ctx, ch, ChannelName(before.Name), p.ChannelTopic(before.Name, before.Description)); err != nil {

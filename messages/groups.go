@@ -254,6 +254,18 @@ func (p *Printer) SupportAlert(userID string) string {
 	return p.fill("support_alert", args{"User": User(userID)})
 }
 
+// ChannelTopicDiscreet is a group channel's topic in discreet mode: no
+// subject.
+func (p *Printer) ChannelTopicDiscreet() string { return p.text("channel_topic_discreet") }
+
+// SettingsDiscreet is the line of /setup's reply on discreet mode.
+func (p *Printer) SettingsDiscreet(on bool) string {
+	if on {
+		return p.text("settings_discreet_on")
+	}
+	return p.text("settings_discreet_off")
+}
+
 // LogChannelPublic refuses a log channel others than moderators can read.
 func (p *Printer) LogChannelPublic(channelID string) string {
 	return p.fill("log_channel_public", args{"Channel": Channel(channelID)})

@@ -13,9 +13,10 @@ import (
 // empty ones.
 func (s *Store) Settings(ctx context.Context, guildID string) (domain.Settings, error) {
 	st := domain.Settings{GuildID: guildID}
-	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone, language, guild_locale, support_text
-		FROM guild_settings WHERE guild_id = ?`, guildID).
-		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone, &st.Language, &st.GuildLocale, &st.SupportText)
+	err := s.queryRow(ctx, `SELECT moderator_role_id, category_id, log_channel_id, timezone, language, guild_locale, support_text,
+		discreet FROM guild_settings WHERE guild_id = ?`, guildID).
+		Scan(&st.ModeratorRoleID, &st.CategoryID, &st.LogChannelID, &st.Timezone, &st.Language, &st.GuildLocale, &st.SupportText,
+			&st.Discreet)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -26,11 +27,13 @@ func (s *Store) Settings(ctx context.Context, guildID string) (domain.Settings, 
 // the server's locale is SetGuildLocale's.
 func (s *Store) SaveSettings(ctx context.Context, st domain.Settings) error {
 	_, err := s.exec(ctx, `INSERT INTO guild_settings
-		(guild_id, moderator_role_id, category_id, log_channel_id, timezone, language, support_text) VALUES (?, ?, ?, ?, ?, ?, ?)
+		(guild_id, moderator_role_id, category_id, log_channel_id, timezone, language, support_text, discreet)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (guild_id) DO UPDATE SET moderator_role_id = excluded.moderator_role_id,
 		category_id = excluded.category_id, log_channel_id = excluded.log_channel_id,
-		timezone = excluded.timezone, language = excluded.language, support_text = excluded.support_text`,
-		st.GuildID, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, st.Timezone, st.Language, st.SupportText)
+		timezone = excluded.timezone, language = excluded.language, support_text = excluded.support_text,
+		discreet = excluded.discreet`,
+		st.GuildID, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, st.Timezone, st.Language, st.SupportText, st.Discreet)
 	return err
 }
 

@@ -33,6 +33,7 @@ func awaitNewConnection(t *testing.T, f *fakediscord.Server, sessions, resumes i
 // and Hearth answers commands again. The time from the zombie to the new
 // connection is logged; only a generous bound is asserted.
 func TestZombieGatewayIsReplaced(t *testing.T) {
+	skipUnderRace(t)
 	w := newWorld(t)
 	w.fake.SetHeartbeatInterval(zombieHeartbeat)
 	w.start()
@@ -54,6 +55,7 @@ func TestZombieGatewayIsReplaced(t *testing.T) {
 // with a code other than 1000/1001, reconnect and RESUME, so the
 // interaction sent to the zombie is redelivered and answered once.
 func TestZombieGatewayResumesAndRedeliversInteraction(t *testing.T) {
+	skipUnderRace(t)
 	w := newWorld(t)
 	w.fake.SetHeartbeatInterval(zombieHeartbeat)
 	w.start()
@@ -91,5 +93,17 @@ func TestSlowButHealthyGatewayIsLeftAlone(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	if r, s := w.fake.Resumes(), w.fake.GatewaySessions(); r != 0 || s != 1 {
 		t.Fatalf("%d resumes and %d sessions over 3s of a healthy connection, want 0 and 1", r, s)
+	}
+}
+
+// skipUnderRace skips a test that drives discordgo v0.29.0's own
+// heartbeat-driven reconnect, which has a data race inside discordgo (its
+// heartbeat's reconnect against its listener's READY handling): the race
+// detector would fail the package now and then for discordgo's code. .ci/run
+// runs these tests once more without -race.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("drives discordgo's own racy reconnect; run without -race (see .ci/run)")
 	}
 }

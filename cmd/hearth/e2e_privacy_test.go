@@ -301,3 +301,37 @@ func TestSetupRefusesALogChannelOthersCanRead(t *testing.T) {
 		})
 	}
 }
+
+// Discreet mode: new group channels are named "group-" and a number, with
+// a topic that names no subject, and renaming a group leaves its channel's
+// name alone; reminders never name the group.
+func TestDiscreetModeNamesChannelsNeutrally(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	w.group(w.mod, "create", str("name", "Before"), str("type", "open"))
+	before := w.groupNamed(st, "Before")
+	r := w.do(w.owner(), "setup", fakediscord.Opt{Name: "discreet", Type: 5, Value: true})
+	wantReply(t, r, en.SettingsDiscreet(true))
+	w.group(w.mod, "create", str("name", "Addiction Recovery"), str("type", "open"),
+		str("description", "For people recovering from addiction"), str("schedule", "0 18 * * *"), str("timezone", "UTC"))
+	g := w.groupNamed(st, "Addiction Recovery")
+	ch, _ := w.fake.Channel(g.ChannelID)
+	if want := fmt.Sprintf("group-%d", g.ID); ch.Name != want || ch.Topic != en.ChannelTopicDiscreet() {
+		t.Errorf("channel %q with topic %q, want %q and a neutral topic", ch.Name, ch.Topic, want)
+	}
+	if old, _ := w.fake.Channel(before.ChannelID); old.Name != "before" {
+		t.Errorf("an existing channel was renamed to %q", old.Name)
+	}
+	w.group(w.mod, "edit", str("group", "Addiction Recovery"), str("name", "Gambling Recovery"))
+	if ch, _ := w.fake.Channel(g.ChannelID); ch.Name != fmt.Sprintf("group-%d", g.ID) || strings.Contains(ch.Topic, "Gambling") {
+		t.Errorf("renaming the group renamed its channel: %q %q", ch.Name, ch.Topic)
+	}
+	w.do(w.alice, "join", str("group", "Gambling Recovery"))
+	w.clock.Set(time.Date(2026, 11, 26, 17, 30, 0, 0, time.UTC))
+	for _, m := range w.waitReminders(g.ChannelID, 1) {
+		if strings.Contains(m.Content, "Recovery") {
+			t.Errorf("a reminder names the group: %q", m.Content)
+		}
+	}
+}

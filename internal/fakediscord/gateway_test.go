@@ -54,6 +54,7 @@ func TestHandshakeReadyAndGuildCreate(t *testing.T) {
 }
 
 func TestReconnectResumesAndReplays(t *testing.T) {
+	skipUnderRace(t)
 	t.Parallel()
 	f := New(t, Options{HeartbeatInterval: 100 * time.Millisecond})
 	dg := newClient(t, f)

@@ -12,6 +12,7 @@ import (
 // session. The client is stalled by holding its session lock, which its
 // heartbeat goroutine needs, as a long pause in a real process would.
 func TestHeartbeatsStoppedClosesWith4009(t *testing.T) {
+	skipUnderRace(t)
 	t.Parallel()
 	f := New(t)
 	f.SetHeartbeatInterval(100 * time.Millisecond)
@@ -42,6 +43,7 @@ func TestHeartbeatsStoppedClosesWith4009(t *testing.T) {
 // notices after 5 intervals but closes with 1000, which ends the session on
 // Discord, so it has to IDENTIFY again and what was sent meanwhile is lost.
 func TestZombieClosedWith1000Reidentifies(t *testing.T) {
+	skipUnderRace(t)
 	t.Parallel()
 	f := New(t)
 	f.SetHeartbeatInterval(100 * time.Millisecond)
@@ -76,6 +78,7 @@ func TestZombieClosedWith1000Reidentifies(t *testing.T) {
 // A client that ends a zombie with another code resumes and gets what the
 // zombie swallowed: the recovery Discord's docs ask for.
 func TestZombieClosedWith4000Resumes(t *testing.T) {
+	skipUnderRace(t)
 	t.Parallel()
 	f := New(t)
 	// Long enough that discordgo's own detection (5 intervals) stays out
@@ -149,5 +152,17 @@ func TestSendLimitWindow(t *testing.T) {
 	// A minute after the first events, they no longer count.
 	if c.overSendLimit(start.Add(gatewaySendWindow + 500*time.Millisecond)) {
 		t.Fatal("events older than 60 s still count")
+	}
+}
+
+// skipUnderRace skips a test that drives discordgo v0.29.0's own
+// heartbeat-driven reconnect, which has a data race inside discordgo (its
+// heartbeat's reconnect against its listener's READY handling): the race
+// detector would fail the package now and then for discordgo's code. .ci/run
+// runs these tests once more without -race.
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("drives discordgo's own racy reconnect; run without -race (see .ci/run)")
 	}
 }

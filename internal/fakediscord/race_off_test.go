@@ -1,0 +1,5 @@
+//go:build !race
+
+package fakediscord
+
+const raceDetector = false
