@@ -8,6 +8,8 @@ CREATE TABLE waiting (
     added_at INTEGER NOT NULL,
     PRIMARY KEY (group_id, list, user_id)
 );
+-- /groups reads a person's own places, from their rows.
+CREATE INDEX waiting_user ON waiting (user_id, list);
 
 -- Seats offered to the first person waiting, held for them until taken,
 -- declined or expired. 'pending' until the direct message is confirmed
