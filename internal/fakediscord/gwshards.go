@@ -117,3 +117,13 @@ func (s *Server) AddGuildOnShard(name string, shardID, shardCount int) string {
 	}
 	return g.id
 }
+
+// OwnerOf is the owner of a guild made by New or AddGuild.
+func (s *Server) OwnerOf(guildID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.mustGuild(guildID); g != nil {
+		return g.ownerID
+	}
+	return ""
+}
