@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"hearth/internal/fakediscord"
 	"hearth/internal/fakeclock"
+	"hearth/internal/fakediscord"
 )
 
 // newShardedWorld is a fake Discord that recommends count shards and
