@@ -144,3 +144,22 @@ func TestShardsServeTheirOwnServers(t *testing.T) {
 	}
 	eventually(t, "shard 0 counting the DM command", func() bool { return interactionsServed(t, base[0]) == shard0+1 })
 }
+
+// With discord.shards = "auto", the shard count is the one GET /gateway/bot
+// recommends, and a fake that requires sharding accepts the IDENTIFY.
+func TestShardsAutoTakesDiscordsCount(t *testing.T) {
+	w, _ := newShardedWorld(t, 3, 1)
+	w.start(func(c *Config) {
+		c.Discord.GuildID = ""
+		c.Discord.Shards, c.Discord.ShardID = "auto", 2
+	})
+	if ids := w.fake.Identifies(); len(ids) != 1 || ids[0].ShardID != 2 || ids[0].ShardCount != 3 {
+		t.Fatalf("identifies %+v, want shard 2 of 3", ids)
+	}
+	if r := w.do(w.alice, "support"); !strings.Contains(r.Content+string(r.Embeds), "findahelpline.com") {
+		t.Errorf("/support in shard 2's server: %q %s", r.Content, r.Embeds)
+	}
+	if n := len(w.fake.RegisteredCommands("")); n != 0 {
+		t.Errorf("shard 2 registered %d commands; only shard 0 does", n)
+	}
+}
