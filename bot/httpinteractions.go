@@ -79,8 +79,8 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if !h.b.isReady() || !h.b.enter() {
-		// Starting (channels not yet reconciled) or stopping: another
-		// process behind the load balancer, or Discord's retry, takes it.
+		// Starting (channels not yet reconciled) or stopping: Discord
+		// shows the person that the interaction failed, and they try again.
 		http.Error(w, "not serving yet", http.StatusServiceUnavailable)
 		return
 	}
