@@ -33,6 +33,12 @@ type Config struct {
 	APIURL  string // base of the REST API, such as https://discord.com/api/v10
 	GuildID string // register commands to this server only; empty: globally
 
+	// ShardID and ShardCount say which of the bot's gateway shards this
+	// process runs (0 and 1: the only one). AutoShards takes the count
+	// Discord recommends in GET /gateway/bot instead of ShardCount.
+	ShardID, ShardCount int
+	AutoShards          bool
+
 	// Metrics counts REST requests, rate-limit waits and reconnects; nil: none.
 	Metrics *metrics.Metrics
 }
@@ -55,6 +61,7 @@ type Bot struct {
 	mu        sync.Mutex
 	botUserID string
 	appID     string
+	restRate  int // the token's global limit; this process paces at its share
 	started   bool
 	closing   bool
 	atStart   []domain.Group // live groups before any interaction, for reconciliation
@@ -79,7 +86,10 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	pace := newPacer(discordGlobalLimit)
+	if cfg.ShardCount > 1 && (cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount) {
+		return nil, fmt.Errorf("shard %d is not one of %d shards", cfg.ShardID, cfg.ShardCount)
+	}
+	pace := newPacer(ShareRate(discordGlobalLimit, cfg.ShardCount))
 	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
 	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
 	s.Identify.Intents = discordgo.IntentsGuilds
@@ -87,7 +97,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
 	watch, stopWatch := context.WithCancel(context.Background())
-	b := &Bot{watch: watch, stopWatch: stopWatch, cfg: cfg, session: s, store: st, log: log, pacer: pace,
+	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
+	b := &Bot{watch: watch, stopWatch: stopWatch, cfg: cfg, session: s, store: st, log: log, pacer: pace, restRate: discordGlobalLimit,
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(recovered(log, "READY", b.onReady))
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
@@ -121,11 +132,18 @@ func (b *Bot) Open() error {
 	// The groups to reconcile are read before any interaction can arrive:
 	// a group missing its channel then was left so by an earlier run, never
 	// by a /group create of this one still in flight.
+	if err := b.prepareShards(b.ctx); err != nil {
+		return err
+	}
 	groups, err := b.store.LiveGroups(b.ctx)
 	if err != nil {
 		return err
 	}
-	b.atStart = groups
+	for _, g := range groups {
+		if b.Serves(g.GuildID) { // other shards' processes reconcile theirs
+			b.atStart = append(b.atStart, g)
+		}
+	}
 	if err := b.session.Open(); err != nil {
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
@@ -136,6 +154,15 @@ func (b *Bot) Open() error {
 
 // Ready is closed once commands are registered and channels reconciled.
 func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+func (b *Bot) isReady() bool {
+	select {
+	case <-b.ready:
+		return true
+	default:
+		return false
+	}
+}
 
 // Close disconnects from the gateway and waits for handlers in flight.
 func (b *Bot) Close() error {
@@ -180,8 +207,10 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	go func() {
 		defer b.wg.Done()
 		defer close(b.ready)
-		if err := b.registerCommands(); err != nil {
-			b.log.Error("registering commands failed", "err", err)
+		if id, _ := b.shard(); id == 0 { // once for all processes: shard 0's
+			if err := b.registerCommands(); err != nil {
+				b.log.Error("registering commands failed", "err", err)
+			}
 		}
 		if err := b.Reconcile(b.ctx); err != nil {
 			b.log.Error("reconciling channels failed", "err", err)

@@ -47,16 +47,10 @@ type gatewayResponder struct {
 }
 
 func (w *gatewayResponder) Defer(ctx context.Context, in *commands.Interaction) error {
-	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
-	if in.Type == commands.TypeComponent {
-		typ = discordgo.InteractionResponseDeferredMessageUpdate
-	}
 	w.mu.Lock()
 	w.deferred = true
 	w.mu.Unlock()
-	return w.b.session.InteractionRespond(w.i, &discordgo.InteractionResponse{
-		Type: typ, Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
-	}, discordgo.WithContext(ctx))
+	return w.b.session.InteractionRespond(w.i, deferral(in), discordgo.WithContext(ctx))
 }
 
 func (w *gatewayResponder) Respond(ctx context.Context, in *commands.Interaction, resp commands.Response) error {
@@ -64,15 +58,33 @@ func (w *gatewayResponder) Respond(ctx context.Context, in *commands.Interaction
 	deferred := w.deferred
 	w.mu.Unlock()
 	if deferred {
-		content := resp.Content
-		components := buttons(resp.Buttons)
-		embeds := notice(resp.Notice)
-		_, err := w.b.session.InteractionResponseEdit(w.i, &discordgo.WebhookEdit{
-			Content: &content, Components: &components, Embeds: &embeds, AllowedMentions: noMentions,
-		}, discordgo.WithContext(context.WithoutCancel(ctx)))
-		return err
+		return w.b.editOriginal(ctx, w.i, resp)
 	}
 	return w.b.session.InteractionRespond(w.i, callback(in, resp), discordgo.WithContext(ctx))
+}
+
+// deferral acknowledges an interaction whose answer comes later: a
+// loading reply for commands and modals, a silent one for buttons (whose
+// answer may update their message).
+func deferral(in *commands.Interaction) *discordgo.InteractionResponse {
+	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
+	if in.Type == commands.TypeComponent {
+		typ = discordgo.InteractionResponseDeferredMessageUpdate
+	}
+	return &discordgo.InteractionResponse{
+		Type: typ, Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+}
+
+// editOriginal puts a deferred interaction's answer in its original
+// response, through the interaction's webhook.
+func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, resp commands.Response) error {
+	content := resp.Content
+	components := buttons(resp.Buttons)
+	embeds := notice(resp.Notice)
+	_, err := b.session.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &content, Components: &components, Embeds: &embeds, AllowedMentions: noMentions,
+	}, discordgo.WithContext(context.WithoutCancel(ctx)))
+	return err
 }
 
 // callback is the interaction response that carries resp.
@@ -143,7 +155,8 @@ func modal(m *commands.Modal) *discordgo.InteractionResponseData {
 // read over REST; if they still cannot be known, the answer is no
 // permissions, so that only the moderator role counts: it fails closed.
 func (b *Bot) ServerPermissions(ctx context.Context, in *commands.Interaction) (int64, error) {
-	if perms, ok := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
+	cache := b.guildCacheFor(in.GuildID)
+	if perms, ok := cache.permissions(in.GuildID, in.UserID, in.RoleIDs); ok {
 		return perms, nil
 	}
 	roles, err := b.session.GuildRoles(in.GuildID, discordgo.WithContext(ctx))
@@ -151,8 +164,8 @@ func (b *Bot) ServerPermissions(ctx context.Context, in *commands.Interaction) (
 		b.log.Warn("reading the server's roles failed; treating the caller as having no permissions", "err", err)
 		return 0, nil
 	}
-	b.guilds.setRoles(in.GuildID, roles)
-	perms, _ := b.guilds.permissions(in.GuildID, in.UserID, in.RoleIDs)
+	cache.setRoles(in.GuildID, roles)
+	perms, _ := cache.permissions(in.GuildID, in.UserID, in.RoleIDs)
 	return perms, nil
 }
 
@@ -171,14 +184,15 @@ func (b *Bot) ReadableByOthers(ctx context.Context, guildID, channelID, moderato
 	if err != nil {
 		return false, err
 	}
-	roles, ok := b.guilds.rolePermissions(guildID)
+	cache := b.guildCacheFor(guildID)
+	roles, ok := cache.rolePermissions(guildID)
 	if !ok {
 		list, err := b.session.GuildRoles(guildID, discordgo.WithContext(ctx))
 		if err != nil {
 			return false, err
 		}
-		b.guilds.setRoles(guildID, list)
-		roles, _ = b.guilds.rolePermissions(guildID)
+		cache.setRoles(guildID, list)
+		roles, _ = cache.rolePermissions(guildID)
 	}
 	// Discord's order: the roles' permissions, then @everyone's overwrite,
 	// then the roles' overwrites, then the members'.
@@ -220,4 +234,16 @@ func (b *Bot) ReadableByOthers(ctx context.Context, guildID, channelID, moderato
 		}
 	}
 	return false, nil
+}
+
+// guildCacheFor is the cache that knows a server's roles: the bot's, kept
+// fresh by the gateway, for its own shard's servers; an empty one for
+// another shard's (a direct message, or an HTTP interaction, about a
+// server whose role changes never reach this process), which is read
+// over REST each time instead of going stale.
+func (b *Bot) guildCacheFor(guildID string) *guildCache {
+	if b.Serves(guildID) {
+		return &b.guilds
+	}
+	return &guildCache{}
 }

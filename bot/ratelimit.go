@@ -18,10 +18,24 @@ import (
 // (follow-ups, edits of replies) are exempt, as on Discord.
 const discordGlobalLimit = 50
 
-// SetGlobalRateLimit changes the global limit the bot paces its REST
-// requests under, from the next request on; zero turns pacing off
-// (benchmarks compare with and without).
-func (b *Bot) SetGlobalRateLimit(perSecond int) { b.pacer.setLimit(perSecond) }
+// SetGlobalRateLimit changes the global limit the bot's token has, from
+// the next request on; zero turns pacing off (benchmarks compare with and
+// without, and a shared REST proxy paces for every process). With
+// several shards, this process paces at its share (ShareRate).
+func (b *Bot) SetGlobalRateLimit(perSecond int) {
+	b.mu.Lock()
+	b.restRate = perSecond
+	b.mu.Unlock()
+	b.applyRateShare()
+}
+
+func (b *Bot) applyRateShare() {
+	_, count := b.shard()
+	b.mu.Lock()
+	rate := b.restRate
+	b.mu.Unlock()
+	b.pacer.setLimit(ShareRate(rate, count))
+}
 
 // globalMargin is how many requests a second below the limit Hearth paces:
 // Discord counts requests as they arrive, and a request that left on time

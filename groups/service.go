@@ -86,7 +86,13 @@ type Service struct {
 	// OnStray is told when an undo left someone's overwrite behind (Discord
 	// failed twice): the bot then sweeps stray grants until it succeeds.
 	OnStray func()
+	// Serves says which servers' channels this process repairs (stray
+	// grants, archives left half done): its own shard's. nil: all.
+	Serves func(guildID string) bool
 }
+
+// serves reports whether this process repairs the channels of the guild.
+func (s *Service) serves(guildID string) bool { return s.Serves == nil || s.Serves(guildID) }
 
 // undoTimeout bounds an undo: it runs even when the request was cancelled,
 // but must not hold the group's lock for long; start-up reconciliation
@@ -364,6 +370,16 @@ func (s *Service) SweepGrants(ctx context.Context) error {
 			continue
 		}
 		seen[sg.GroupID] = true
+		if s.Serves != nil {
+			g, err := s.Store.Group(ctx, sg.GroupID)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !s.serves(g.GuildID) {
+				continue // another shard's process sweeps it
+			}
+		}
 		unlock, err := s.Locks.Lock(ctx, sg.GroupID)
 		if err != nil {
 			return errors.Join(append(errs, err)...)
@@ -405,7 +421,9 @@ func (s *Service) ResumeArchives(ctx context.Context) error {
 	}
 	var errs []error
 	for _, g := range pending {
-		errs = append(errs, s.resumeArchive(ctx, g))
+		if s.serves(g.GuildID) {
+			errs = append(errs, s.resumeArchive(ctx, g))
+		}
 	}
 	return errors.Join(errs...)
 }

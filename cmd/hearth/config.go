@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +23,11 @@ type Config struct {
 		APIURL   string `toml:"api_url"`
 		GuildID  string `toml:"guild_id"`
 		RESTRate int    `toml:"rest_rate"`
+		// PublicKey (hex) checks the signatures of HTTP interactions.
+		PublicKey  string `toml:"public_key"`
+		ShardID    int    `toml:"shard_id"`
+		ShardCount int    `toml:"shard_count"`
+		Shards     string `toml:"shards"` // "auto": shard_count from GET /gateway/bot
 	} `toml:"discord"`
 	Store struct {
 		Path string `toml:"path"`
@@ -33,7 +40,8 @@ type Config struct {
 		OfferHours int    `toml:"offer_hours"`
 	} `toml:"groups"`
 	HTTP struct {
-		Listen string `toml:"listen"`
+		Listen       string `toml:"listen"`
+		Interactions bool   `toml:"interactions"`
 	} `toml:"http"`
 }
 
@@ -41,6 +49,7 @@ func defaultConfig() Config {
 	var c Config
 	c.Discord.APIURL = "https://discord.com/api/v10"
 	c.Discord.RESTRate = 50 // Discord's global limit for a bot
+	c.Discord.ShardCount = 1
 	c.Store.Path = "hearth.db"
 	c.Defaults.Timezone = "UTC"
 	c.Groups.OnArchive = "lock"
@@ -88,6 +97,12 @@ func (c Config) validate(needToken bool) error {
 	if c.Discord.RESTRate < 0 {
 		return fmt.Errorf("config: discord.rest_rate %d must be requests per second (50 is Discord's limit), or 0 for no pacing", c.Discord.RESTRate)
 	}
+	if err := c.validateShards(); err != nil {
+		return err
+	}
+	if err := c.validateInteractions(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(c.Store.Path) == "" {
 		return errors.New("config: store.path is empty")
 	}
@@ -107,4 +122,42 @@ func (c Config) validate(needToken bool) error {
 		}
 	}
 	return nil
+}
+
+func (c Config) validateShards() error {
+	d := c.Discord
+	if d.Shards != "" && d.Shards != "auto" {
+		return fmt.Errorf("config: discord.shards %q must be \"auto\" (the count Discord recommends) or empty (discord.shard_count)", d.Shards)
+	}
+	if d.ShardCount < 1 {
+		return fmt.Errorf("config: discord.shard_count %d must be 1 or more", d.ShardCount)
+	}
+	if d.ShardID < 0 || (d.Shards == "" && d.ShardID >= d.ShardCount) {
+		return fmt.Errorf("config: discord.shard_id %d must be from 0 to discord.shard_count-1 (%d)", d.ShardID, d.ShardCount-1)
+	}
+	return nil
+}
+
+func (c Config) validateInteractions() error {
+	if key := c.Discord.PublicKey; key != "" {
+		if b, err := hex.DecodeString(key); err != nil || len(b) != ed25519.PublicKeySize {
+			return fmt.Errorf("config: discord.public_key must be the application's public key: %d hex digits, from the Developer Portal (General Information)", 2*ed25519.PublicKeySize)
+		}
+	}
+	if !c.HTTP.Interactions {
+		return nil
+	}
+	if c.HTTP.Listen == "" {
+		return errors.New("config: http.interactions needs http.listen, the address Discord's requests reach")
+	}
+	if c.Discord.PublicKey == "" {
+		return errors.New("config: http.interactions needs discord.public_key, to check that requests come from Discord")
+	}
+	return nil
+}
+
+// publicKey is discord.public_key decoded (validate checked it).
+func (c Config) publicKey() ed25519.PublicKey {
+	b, _ := hex.DecodeString(c.Discord.PublicKey)
+	return b
 }

@@ -45,6 +45,12 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"listen without port", "[discord]\ntoken = \"x\"\n[http]\nlisten = \"127.0.0.1\"\n", "http.listen"},
 		{"listen on a named port", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":http\"\n", "http.listen"},
 		{"listen past 65535", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":70000\"\n", "http.listen"},
+		{"shard past the count", "[discord]\ntoken = \"x\"\nshard_id = 2\nshard_count = 2\n", "discord.shard_id"},
+		{"no shards", "[discord]\ntoken = \"x\"\nshard_count = 0\n", "discord.shard_count"},
+		{"shards neither auto nor empty", "[discord]\ntoken = \"x\"\nshards = \"4\"\n", "discord.shards"},
+		{"public key not hex", "[discord]\ntoken = \"x\"\npublic_key = \"xyz\"\n", "discord.public_key"},
+		{"interactions without listen", "[discord]\ntoken = \"x\"\npublic_key = \"" + strings.Repeat("ab", 32) + "\"\n[http]\ninteractions = true\n", "http.listen"},
+		{"interactions without key", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":9090\"\ninteractions = true\n", "discord.public_key"},
 	}
 	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.toml"), true); err == nil ||
 		!strings.Contains(err.Error(), "copy config.example.toml") {

@@ -15,10 +15,10 @@ import (
 )
 
 // serveHTTP serves /healthz and /metrics on addr (or on ln, when a test
-// opened one) until the returned stop is called, which waits up to five
-// seconds for requests in flight. Listening happens here, so a port in use
-// stops the start.
-func serveHTTP(addr string, ln net.Listener, m *metrics.Metrics, b *bot.Bot, st *store.Store, log *slog.Logger) (stop func(), err error) {
+// opened one), and POST /interactions when interactions is not nil, until
+// the returned stop is called, which waits up to five seconds for requests
+// in flight. Listening happens here, so a port in use stops the start.
+func serveHTTP(addr string, ln net.Listener, m *metrics.Metrics, b *bot.Bot, st *store.Store, interactions http.Handler, log *slog.Logger) (stop func(), err error) {
 	if ln == nil {
 		if ln, err = net.Listen("tcp", addr); err != nil {
 			return nil, fmt.Errorf("http.listen %s: %w", addr, err)
@@ -30,7 +30,14 @@ func serveHTTP(addr string, ln net.Listener, m *metrics.Metrics, b *bot.Bot, st 
 		}
 		return st.Writable(ctx)
 	}
-	srv := &http.Server{Handler: m.Handler(health), ReadHeaderTimeout: 5 * time.Second,
+	handler := m.Handler(health)
+	if interactions != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/interactions", interactions)
+		mux.Handle("/", handler)
+		handler = mux
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	done := make(chan struct{})
 	go func() {
@@ -39,7 +46,7 @@ func serveHTTP(addr string, ln net.Listener, m *metrics.Metrics, b *bot.Bot, st 
 			log.Error("HTTP server stopped", "err", err)
 		}
 	}()
-	log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	log.Info("serving /healthz and /metrics", "addr", ln.Addr().String(), "interactions", interactions != nil)
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

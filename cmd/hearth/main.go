@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -127,6 +128,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 		m = metrics.New()
 	}
 	b, err := bot.New(bot.Config{Token: cfg.Discord.Token, APIURL: cfg.Discord.APIURL, GuildID: cfg.Discord.GuildID,
+		ShardID: cfg.Discord.ShardID, ShardCount: cfg.Discord.ShardCount, AutoShards: cfg.Discord.Shards == "auto",
 		Metrics: m}, st, log)
 	if err != nil {
 		return err
@@ -145,14 +147,19 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched := scheduler.New(st, b, svc, clock, log)
 	sched.SetOfferer(svc)
 	sched.SetMetrics(m)
+	svc.Serves = b.Serves
+	b.Serve(app.Router(), svc, locks)
 	if cfg.HTTP.Listen != "" {
-		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, log)
+		var interactions http.Handler
+		if cfg.HTTP.Interactions {
+			interactions = b.InteractionsHandler(cfg.publicKey())
+		}
+		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, interactions, log)
 		if err != nil {
 			return err
 		}
 		defer stopHTTP()
 	}
-	b.Serve(app.Router(), svc, locks)
 	if h.beforeOpen != nil {
 		h.beforeOpen(b)
 	}

@@ -40,7 +40,7 @@ func intentForChannel(guildID string) int {
 type gatewayState struct {
 	mu         sync.Mutex
 	sessions   map[string]*gwSession
-	newest     *gwSession
+	order      int // identifies so far, numbering sessions oldest first
 	conns      map[*gwConn]bool
 	identified int
 	resumed    int
@@ -54,6 +54,8 @@ type gatewayState struct {
 type gwSession struct {
 	id      string
 	intents int
+	shard   shard // [shard_id, num_shards] of its IDENTIFY; [0, 1] without
+	order   int   // newer sessions have higher numbers
 	seq     int
 	buf     []gwFrame // every dispatch, for RESUME replay
 	conn    *gwConn
@@ -182,6 +184,11 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage, version string) {
 		c.closeWith(4002)
 		return
 	}
+	sh, code := s.checkShard(d.Shard)
+	if code != 0 {
+		c.closeWith(code)
+		return
+	}
 	if c.hasSession() {
 		c.closeWith(4005)
 		return
@@ -206,11 +213,14 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage, version string) {
 	defer gw.mu.Unlock()
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
-	sess := &gwSession{id: hex.EncodeToString(b), intents: *d.Intents, conn: c}
+	gw.order++
+	sess := &gwSession{id: hex.EncodeToString(b), intents: *d.Intents, conn: c, shard: sh, order: gw.order}
 	v, _ := strconv.Atoi(version)
 	guilds := []any{}
 	for _, gid := range s.guildOrder {
-		guilds = append(guilds, map[string]any{"id": gid, "unavailable": true})
+		if sess.serves(gid) {
+			guilds = append(guilds, map[string]any{"id": gid, "unavailable": true})
+		}
 	}
 	ready := map[string]any{
 		"v": v, "user": s.userJSON(s.BotUserID), "guilds": guilds, "session_id": sess.id,
@@ -224,11 +234,14 @@ func (s *Server) identify(c *gwConn, raw json.RawMessage, version string) {
 	}
 	c.sess = sess
 	gw.sessions[sess.id] = sess
-	gw.newest = sess
 	gw.identified++
+	s.recordIdentify(sh)
 	sess.dispatch("READY", 0, mustJSON(ready))
 	for _, gid := range s.guildOrder {
 		g := s.guilds[gid]
+		if !sess.serves(gid) {
+			continue
+		}
 		sess.dispatch("GUILD_CREATE", intentGuilds, mustJSON(s.guildCreateJSON(g, sess.intents&intentGuildPresences != 0)))
 	}
 	gw.notify()
@@ -297,13 +310,17 @@ func (sess *gwSession) dispatch(event string, intent int, d []byte) {
 	}
 }
 
-// dispatch sends an event to every live session (s.mu held).
+// dispatch sends an event to every live session of the shard of the
+// event's guild (s.mu held).
 func (s *Server) dispatch(event string, intent int, d any) {
 	data := mustJSON(d)
+	guildID := eventGuild(event, d)
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	for _, sess := range s.gw.sessions {
-		sess.dispatch(event, intent, data)
+		if sess.serves(guildID) {
+			sess.dispatch(event, intent, data)
+		}
 	}
 }
 
@@ -322,6 +339,9 @@ func (s *Server) dispatchMessage(event string, m *message) {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	for _, sess := range s.gw.sessions {
+		if !sess.serves(m.guildID) {
+			continue
+		}
 		d := strippedJSON
 		if visible || sess.intents&intentMessageContent != 0 {
 			d = fullJSON
@@ -330,16 +350,23 @@ func (s *Server) dispatchMessage(event string, m *message) {
 	}
 }
 
-// dispatchInteraction sends INTERACTION_CREATE to the newest live session
-// only, as Discord delivers each interaction once (gw.mu taken here). A
-// session that is between connections gets it on RESUME.
-func (gw *gatewayState) dispatchInteraction(payload []byte) bool {
+// dispatchInteraction sends INTERACTION_CREATE to the newest session of
+// the guild's shard (shard 0 for direct messages) only, as Discord
+// delivers each interaction once (gw.mu taken here). A session that is
+// between connections gets it on RESUME.
+func (gw *gatewayState) dispatchInteraction(guildID string, payload []byte) bool {
 	gw.mu.Lock()
 	defer gw.mu.Unlock()
-	if gw.newest == nil || gw.newest.invalid {
+	var newest *gwSession
+	for _, sess := range gw.sessions {
+		if sess.serves(guildID) && (newest == nil || sess.order > newest.order) {
+			newest = sess
+		}
+	}
+	if newest == nil || newest.invalid {
 		return false
 	}
-	gw.newest.dispatch("INTERACTION_CREATE", 0, payload)
+	newest.dispatch("INTERACTION_CREATE", 0, payload)
 	return true
 }
 

@@ -139,6 +139,10 @@ func closeReason(code int) string {
 		return "Rate limited."
 	case 4009:
 		return "Session timed out."
+	case 4010:
+		return "Invalid shard."
+	case 4011:
+		return "Sharding required."
 	case 4012:
 		return "Invalid API version."
 	case 4013:

@@ -166,6 +166,9 @@ func (s *Server) handle(r *http.Request, call *Call, body []byte) (int, any, htt
 	if bucketLimited {
 		return s.rateLimited(hdr, retryBucket, "user", false)
 	}
+	if strings.HasPrefix(op.Template, "/webhooks/{webhook_id}/{webhook_token}") {
+		s.awaitDelivery(params["webhook_token"])
+	}
 	rq := &request{s: s, r: r, op: op, params: params, query: query, body: body, auth: auth}
 	s.mu.Lock()
 	status, out, aerr := h(rq)

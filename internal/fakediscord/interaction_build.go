@@ -281,6 +281,11 @@ func (s *Server) dispatchInteraction(typ int, channelID, userID string, data map
 	s.interactions[in.ID] = in
 	s.byToken[in.Token] = in
 	in.DispatchedAt = time.Now()
-	in.delivered = s.gw.dispatchInteraction(in.Payload)
+	if s.http.url != "" && s.enter() {
+		in.httpPending = make(chan struct{})
+		go s.deliverHTTP(in, s.http.url, s.http.tamper)
+		return in
+	}
+	in.delivered = s.gw.dispatchInteraction(in.GuildID, in.Payload)
 	return in
 }

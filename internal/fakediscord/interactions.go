@@ -29,12 +29,16 @@ type Interaction struct {
 	Payload      json.RawMessage // the interaction object as dispatched
 
 	s         *Server
-	delivered bool // a gateway session got it
-	acked     bool // guarded by s.mu, like the fields below
-	original  *message
-	followups []*message
-	replies   []Reply
-	changed   chan struct{}
+	delivered bool // a gateway session got it, or the endpoint answered 200
+	// httpPending is closed once the endpoint's answer is read (nil: the
+	// gateway delivered it); endpointStatus is that answer's status.
+	httpPending    chan struct{}
+	endpointStatus int
+	acked          bool // guarded by s.mu, like the fields below
+	original       *message
+	followups      []*message
+	replies        []Reply
+	changed        chan struct{}
 }
 
 // Choice is an autocomplete choice.

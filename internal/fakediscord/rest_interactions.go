@@ -43,15 +43,25 @@ func getGateway(rq *request) (int, any, *apiError) {
 }
 
 func getGatewayBot(rq *request) (int, any, *apiError) {
-	return 200, map[string]any{"url": rq.s.GatewayURL(), "shards": 1, "session_start_limit": map[string]any{
-		"total": 1000, "remaining": 1000 - rq.s.gw.identifies(), "reset_after": 86400000, "max_concurrency": 1}}, nil
+	o := rq.s.opts
+	return 200, map[string]any{"url": rq.s.GatewayURL(), "shards": o.Shards, "session_start_limit": map[string]any{
+		"total": o.SessionStarts, "remaining": max(o.SessionStarts-rq.s.gw.identifies(), 0),
+		"reset_after": rq.s.sessionResetAfter().Milliseconds(), "max_concurrency": o.MaxConcurrency}}, nil
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func getMe(rq *request) (int, any, *apiError) { return 200, rq.s.userJSON(rq.s.BotUserID), nil }
 
 func getMyApplication(rq *request) (int, any, *apiError) {
 	return 200, map[string]any{"id": rq.s.AppID, "name": BotName, "icon": nil, "description": "", "bot_public": false,
-		"bot_require_code_grant": false, "flags": 0, "verify_key": "", "bot": rq.s.userJSON(rq.s.BotUserID)}, nil
+		"bot_require_code_grant": false, "flags": 0, "verify_key": rq.s.publicKeyLocked(),
+		"interactions_endpoint_url": nilIfEmpty(rq.s.http.url), "bot": rq.s.userJSON(rq.s.BotUserID)}, nil
 }
 
 // commandScope checks the application id and returns the scope key.

@@ -31,6 +31,17 @@ type Options struct {
 	// RouteRateLimit is the per-bucket limit per second reported in the
 	// X-RateLimit-* headers and enforced (default 50).
 	RouteRateLimit int
+	// Shards is the shard count GET /gateway/bot recommends (default 1).
+	Shards int
+	// RequireSharding closes an IDENTIFY with fewer than Shards shards
+	// with 4011, as Discord does for a bot in too many servers.
+	RequireSharding bool
+	// MaxConcurrency is session_start_limit.max_concurrency of GET
+	// /gateway/bot (default 1): how many shards may identify per 5 s.
+	MaxConcurrency int
+	// SessionStarts is session_start_limit.total (default 1000); each
+	// IDENTIFY spends one of the remaining.
+	SessionStarts int
 }
 
 // Fixed identities of the fake.
@@ -87,6 +98,10 @@ type Server struct {
 		count int
 	}
 	gw gatewayState
+	// identifyLog is every accepted IDENTIFY, oldest first.
+	identifyLog []Identify
+	// http holds the interactions endpoint and its signing key.
+	http endpointState
 }
 
 // New starts a fake Discord on 127.0.0.1 with one guild ("Test Server")
@@ -110,6 +125,10 @@ func New(t testing.TB, opts ...Options) *Server {
 	}
 	if o.RouteRateLimit <= 0 {
 		o.RouteRateLimit = 50
+	}
+	o.Shards, o.MaxConcurrency = max(o.Shards, 1), max(o.MaxConcurrency, 1)
+	if o.SessionStarts <= 0 {
+		o.SessionStarts = 1000
 	}
 	spec, err := loadSpec()
 	if err != nil {
@@ -136,6 +155,7 @@ func New(t testing.TB, opts ...Options) *Server {
 		buckets:      map[string]*bucket{},
 	}
 	s.lastID = 1200000000000000000
+	s.http.key = newSigningKey()
 	s.gw.init(o.HeartbeatInterval)
 	s.mu.Lock()
 	g := s.addGuildLocked("Test Server")
@@ -194,7 +214,13 @@ func (s *Server) errorf(format string, args ...any) {
 // addGuildLocked makes a guild with @everyone, an owner, the bot (with a
 // managed role) and a "general" text channel.
 func (s *Server) addGuildLocked(name string) *guild {
-	g := &guild{id: s.nextID(), name: name, roles: map[string]*role{}, members: map[string]*member{}, events: map[string]*schedEvent{}}
+	return s.addGuildOnShardLocked(name, 0, 1)
+}
+
+// addGuildOnShardLocked is addGuildLocked with an id whose shard, among
+// shardCount, is shardID.
+func (s *Server) addGuildOnShardLocked(name string, shardID, shardCount int) *guild {
+	g := &guild{id: s.nextGuildID(shardID, shardCount), name: name, roles: map[string]*role{}, members: map[string]*member{}, events: map[string]*schedEvent{}}
 	s.guilds[g.id] = g
 	s.guildOrder = append(s.guildOrder, g.id)
 	g.roles[g.id] = &role{id: g.id, name: "@everyone", perms: DefaultEveryonePermissions}

@@ -68,17 +68,7 @@ type ScheduledEvent struct {
 
 // AddGuild adds a guild like the one New makes (owner, bot with its role,
 // "general") and sends GUILD_CREATE to live gateway sessions.
-func (s *Server) AddGuild(name string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := s.addGuildLocked(name)
-	s.gw.mu.Lock()
-	defer s.gw.mu.Unlock()
-	for _, sess := range s.gw.sessions {
-		sess.dispatch("GUILD_CREATE", intentGuilds, mustJSON(s.guildCreateJSON(g, sess.intents&intentGuildPresences != 0)))
-	}
-	return g.id
-}
+func (s *Server) AddGuild(name string) string { return s.AddGuildOnShard(name, 0, 1) }
 
 func (s *Server) mustGuild(id string) *guild {
 	g := s.guilds[id]
