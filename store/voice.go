@@ -60,8 +60,9 @@ func (s *Store) VoiceMoved(ctx context.Context, guildID, userID, channelID strin
 // channels match who is in voice now (present: user id → channel id), as
 // Discord tells it when the bot connects: time still open for someone no
 // longer there ends now (Hearth could not hear them leave), and someone
-// there without open time gets it from now.
-func (s *Store) VoiceSnapshot(ctx context.Context, guildID string, present map[string]string, now time.Time) error {
+// there without open time gets it from now. Users in keep are left as they
+// are: something newer than the snapshot was heard of them.
+func (s *Store) VoiceSnapshot(ctx context.Context, guildID string, present map[string]string, keep map[string]bool, now time.Time) error {
 	type open struct {
 		id            int64
 		user, channel string
@@ -86,13 +87,15 @@ func (s *Store) VoiceSnapshot(ctx context.Context, guildID string, present map[s
 	}
 	var errs []error
 	for _, o := range opens {
-		if o.channel == "" || present[o.user] != o.channel {
+		if !keep[o.user] && (o.channel == "" || present[o.user] != o.channel) {
 			_, err := s.exec(ctx, `UPDATE voice_intervals SET left_at = ? WHERE id = ? AND left_at IS NULL`, now.Unix(), o.id)
 			errs = append(errs, err)
 		}
 	}
 	for user, channel := range present {
-		errs = append(errs, s.VoiceMoved(ctx, guildID, user, channel, now))
+		if !keep[user] {
+			errs = append(errs, s.VoiceMoved(ctx, guildID, user, channel, now))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -328,7 +328,7 @@ func createEvent(rq *request) (int, any, *apiError) {
 	if err := s.checkEventFields(rq, g, f); err != nil {
 		return 0, nil, err
 	}
-	if start, _ := time.Parse(time.RFC3339, asString(f["scheduled_start_time"])); start.Before(time.Now()) {
+	if start, _ := time.Parse(time.RFC3339, asString(f["scheduled_start_time"])); start.Before(s.now()) {
 		return 0, nil, errInvalidForm("scheduled_start_time", "Cannot schedule event in the past.")
 	}
 	active := 0

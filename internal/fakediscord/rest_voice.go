@@ -194,3 +194,19 @@ func (s *Server) voiceChannelGoneLocked(g *guild, c *channel) {
 		}
 	}
 }
+
+// SetClock makes the fake judge times (an event "in the past") by now
+// instead of the real clock, for tests that move a fake clock.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+// now is the fake's time; callers hold s.mu.
+func (s *Server) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
+}
