@@ -94,7 +94,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(recovered(log, "READY", b.onReady))
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
-	s.AddHandler(recovered(log, "voice state", b.onVoiceEvent))
+	s.AddHandler(recovered(log, "VOICE_STATE_UPDATE", b.onVoiceEvent))
 	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
 	return b, nil
