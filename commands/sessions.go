@@ -86,4 +86,3 @@ func (a *App) ownAttendance(ctx context.Context, groupID int64, userID string) (
 	}
 	return r.Members[0].Attended, r.Members[0].Held, true, nil
 }
-
