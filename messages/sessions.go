@@ -95,3 +95,6 @@ func (p *Printer) users(ids []string) string {
 	}
 	return strings.Join(out, ", ")
 }
+
+// SettingsVoicePermissions is /setup's line on what voice groups need.
+func (p *Printer) SettingsVoicePermissions() string { return p.text("settings_voice_permissions") }
