@@ -54,6 +54,8 @@ type Bot struct {
 	locks   *grouplock.Locks
 	guilds  guildCache
 	pacer   *pacer
+	voice   voiceStates
+	clock   domain.Clock
 
 	gwMu      sync.Mutex // the watchdog's reconnects against Close
 	watch     context.Context
@@ -92,7 +94,8 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	pace := newPacer(ShareRate(discordGlobalLimit, cfg.ShardCount))
 	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
 	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
-	s.Identify.Intents = discordgo.IntentsGuilds
+	// Voice states (not privileged) tell who attends a voice group's session.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
@@ -102,6 +105,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	s.AddHandler(recovered(log, "READY", b.onReady))
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
+	s.AddHandler(recovered(log, "VOICE_STATE_UPDATE", b.onVoiceEvent))
 	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
 	return b, nil
@@ -123,6 +127,7 @@ func (b *Bot) recordLocale(guildID, locale string) {
 // and group locks that reconciliation shares with it. Call it before Open.
 func (b *Bot) Serve(r *commands.Router, svc *groups.Service, locks *grouplock.Locks) {
 	b.router, b.groups, b.locks = r, svc, locks
+	b.clock = svc.Clock
 	svc.OnStray = b.pokeSweep
 }
 
@@ -215,6 +220,11 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		if err := b.Reconcile(b.ctx); err != nil {
 			b.log.Error("reconciling channels failed", "err", err)
 		}
+		// Scheduled events deleted by hand or missed while Hearth was
+		// down are made again; ended sessions' removed.
+		if err := b.groups.SyncAllEvents(b.ctx); err != nil {
+			b.log.Error("bringing scheduled events up to date failed", "err", err)
+		}
 		b.wg.Add(1)
 		go b.sweepStrays()
 	}()
@@ -233,6 +243,13 @@ func (b *Bot) applicationID() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.appID
+}
+
+func (b *Bot) now() time.Time {
+	if b.clock == nil {
+		return time.Now()
+	}
+	return b.clock.Now()
 }
 
 func (b *Bot) userID() string {

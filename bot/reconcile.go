@@ -192,6 +192,7 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 		}
 		errs = append(errs, b.store.DropGrant(ctx, g.ID, id))
 	}
+	errs = append(errs, b.reconcileVoice(ctx, g, gs, members))
 	return errors.Join(errs...)
 }
 

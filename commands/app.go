@@ -38,6 +38,9 @@ type Store interface {
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	ArchivedUserGroups(ctx context.Context, guildID, userID string) ([]domain.Group, error)
 	ListGroups(ctx context.Context, guildID, userID string, limit int) (domain.Listing, error)
+	VoiceIntervals(ctx context.Context, groupID int64, from, to time.Time) ([]domain.VoiceInterval, error)
+	SessionMarks(ctx context.Context, groupID int64, from, to time.Time) ([]domain.SessionMark, error)
+	MarkedSessions(ctx context.Context, groupID int64, limit int) ([]time.Time, error)
 	SearchGroups(ctx context.Context, guildID, userID, typed string, filter domain.Filter, limit int, now time.Time) ([]string, error)
 }
 
@@ -105,6 +108,7 @@ func (a *App) Router() *Router {
 	r.Handle("group archive", a.managed(a.archiveGroup))
 	r.Handle("group guidelines", a.managed(a.editGuidelines))
 	r.Handle("group edit", a.managed(a.editGroup))
+	r.Handle("group attendance", a.managed(a.attendance))
 	r.HandleModal(guidelinesID, a.saveGuidelines) // checks again that the caller manages the group
 	r.HandleComponent(agreeID, a.agree)
 	r.HandleComponent(cancelJoinID, a.cancelJoin)
@@ -115,7 +119,7 @@ func (a *App) Router() *Router {
 	r.HandleComponent(groups.JoinCohortID, a.joinCohort)   // in a direct message
 	r.Handle("group waitlist", a.managed(a.showWaitlist))
 	r.Handle("group next", a.managed(a.nextCohort), a.moderators)
-	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next", "edit"} {
+	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next", "edit", "attendance"} {
 		r.HandleAutocomplete("group "+sub, a.suggestManaged)
 	}
 

@@ -70,11 +70,13 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 			str("schedule", "schedule", false, 100),
 			timezone, reminder,
 			str("description", "group_create_description", false, domain.MaxDescriptionLen),
-			facilitator),
+			facilitator,
+			option(discordgo.ApplicationCommandOptionBoolean, "voice", "group_create_voice")),
 		sub("start", "group_start", groupOpt("group_start_group")),
 		sub("schedule", "group_schedule", groupOpt("group_option"),
 			str("schedule", "schedule", true, 100),
-			timezone, reminder),
+			timezone, reminder,
+			intOpt("duration", "group_schedule_duration", 1, domain.MaxDurationMinutes)),
 		sub("info", "group_info", groupOpt("group_option")),
 		sub("members", "group_members", groupOpt("group_option")),
 		sub("remove", "group_remove", groupOpt("group_option"), user),
@@ -87,7 +89,9 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 			str("name", "group_edit_name", false, domain.MaxNameLen),
 			str("description", "group_edit_description", false, domain.MaxDescriptionLen),
 			intOpt("capacity", "group_edit_capacity", 1, domain.MaxCapacity),
-			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator")),
+			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator"),
+			option(discordgo.ApplicationCommandOptionBoolean, "voice", "group_edit_voice")),
+		sub("attendance", "group_attendance", groupOpt("group_attendance_group")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 

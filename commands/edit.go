@@ -10,7 +10,7 @@ import (
 
 // moderatorOptions are the /group edit options only moderators may use;
 // the group's facilitator may change its description.
-var moderatorOptions = []string{"name", "capacity", "facilitator"}
+var moderatorOptions = []string{"name", "capacity", "facilitator", "voice"}
 
 // editGroup answers /group edit: a moderator may change the group's name,
 // description, capacity and facilitator, its facilitator the description
@@ -37,6 +37,10 @@ func (a *App) editGroup(ctx context.Context, in *Interaction, g domain.Group) (R
 	if err != nil {
 		return Response{}, err
 	}
+	voice, voiceGiven := in.Options.Bool("voice")
+	if c.Empty() && voiceGiven {
+		return a.editVoice(ctx, in, g, voice)
+	}
 	if c.Empty() {
 		return Reply(p.EditNothing(g.Name)), nil
 	}
@@ -62,7 +66,15 @@ func (a *App) editGroup(ctx context.Context, in *Interaction, g domain.Group) (R
 	if c.FacilitatorID != nil {
 		facilitator = after.FacilitatorID
 	}
-	return Reply(p.Edited(after.Name, oldName, c.Description != nil, capacity, facilitator)), nil
+	reply := p.Edited(after.Name, oldName, c.Description != nil, capacity, facilitator)
+	if voiceGiven {
+		r, err := a.editVoice(ctx, in, after, voice)
+		if err != nil {
+			return Response{}, err
+		}
+		reply += "\n" + r.Content
+	}
+	return Reply(reply), nil
 }
 
 // editChanges validates /group edit's options against g as it is, by the

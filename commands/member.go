@@ -25,7 +25,18 @@ func (a *App) listGroups(ctx context.Context, in *Interaction) (Response, error)
 	lines := make([]string, 0, len(l.Groups))
 	for _, g := range l.Groups {
 		next, _ := g.NextSession(now)
-		lines = append(lines, p.GroupLine(g.Name, g.Kind, g.Status(now), g.SeatsLeft(), next, l.Mine[g.ID], l.Waiting[g.ID]))
+		line := p.GroupLine(g.Name, g.Kind, g.Status(now), g.SeatsLeft(), next, l.Mine[g.ID], l.Waiting[g.ID])
+		if l.Mine[g.ID] && g.Schedule != "" {
+			// Their own record, and nobody else's.
+			attended, held, ok, err := a.ownAttendance(ctx, g.ID, in.UserID)
+			if err != nil {
+				return Response{}, err
+			}
+			if ok {
+				line += " · " + p.YourAttendance(attended, held)
+			}
+		}
+		lines = append(lines, line)
 	}
 	return Reply(p.GroupList(lines, l.Total)), nil
 }

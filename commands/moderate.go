@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"time"
 
 	"hearth/domain"
 	"hearth/groups"
@@ -22,7 +23,11 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) (Response, error
 	if err != nil {
 		return Response{}, err
 	}
-	g, err = a.Groups.Create(ctx, g)
+	if voice, _ := in.Options.Bool("voice"); voice {
+		g, err = a.Groups.CreateWithVoice(ctx, g)
+	} else {
+		g, err = a.Groups.Create(ctx, g)
+	}
 	switch {
 	case errors.Is(err, domain.ErrNameTaken):
 		return Reply(p.NameTaken(g.Name)), nil
@@ -31,7 +36,11 @@ func (a *App) createGroup(ctx context.Context, in *Interaction) (Response, error
 	case err != nil:
 		return Response{}, err
 	}
-	return Reply(p.Created(g.Name, g.Kind, g.Capacity, g.ChannelID, g.StartAt, g.UpcomingSessions(a.now(), 3))), nil
+	reply := p.Created(g.Name, g.Kind, g.Capacity, g.ChannelID, g.StartAt, g.UpcomingSessions(a.now(), 3))
+	if g.HasVoice() {
+		reply += "\n" + p.VoiceChannelLine(g.VoiceChannelID)
+	}
+	return Reply(reply), nil
 }
 
 // groupFromOptions validates /group create's options. It returns the group
@@ -152,11 +161,20 @@ func (a *App) scheduleGroup(ctx context.Context, in *Interaction, g domain.Group
 	if err != nil {
 		return Response{}, err
 	}
-	g, err = a.Groups.SetSchedule(ctx, g, spec, tz, reminders)
+	var duration time.Duration
+	if n, ok := in.Options.Int("duration"); ok {
+		if err := domain.CheckDuration(n); err != nil {
+			return Response{}, err
+		}
+		duration = time.Duration(n) * time.Minute
+	}
+	g, err = a.Groups.SetScheduleFor(ctx, g, spec, tz, reminders, duration)
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply(Printer(in).Scheduled(g.Name, reminders, g.UpcomingSessions(a.now(), 3))), nil
+	p := Printer(in)
+	return Reply(p.Scheduled(g.Name, reminders, g.UpcomingSessions(a.now(), 3)) + "\n" +
+		p.SessionLength(int(g.SessionLength()/time.Minute))), nil
 }
 
 func (a *App) groupInfo(_ context.Context, in *Interaction, g domain.Group) (Response, error) {

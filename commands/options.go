@@ -27,3 +27,9 @@ func (o Options) Int(name string) (int64, bool) {
 
 // Has reports whether an option was given.
 func (o Options) Has(name string) bool { _, ok := o[name]; return ok }
+
+// Bool returns a boolean option and whether it was given.
+func (o Options) Bool(name string) (value, given bool) {
+	value, given = o[name].(bool)
+	return value, given
+}

@@ -95,6 +95,7 @@ func (a *App) setup(ctx context.Context, in *Interaction) (Response, error) {
 	reply := p.Settings(len(o) > 0, st.ModeratorRoleID, st.CategoryID, st.LogChannelID, tz, tzDefault)
 	reply += "\n" + p.SettingsLanguage(messages.ForServer(st).LanguageName(), st.Language == "")
 	reply += "\n" + p.SettingsDiscreet(st.Discreet)
+	reply += "\n" + p.SettingsVoicePermissions()
 	if failed > 0 {
 		reply += "\n" + p.ModRoleNotMoved(failed)
 	}

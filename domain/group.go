@@ -78,6 +78,10 @@ type Group struct {
 	// start, else its first session); zero when it locks only by hand. It
 	// is written with the group's jobs, by PlanJobs.
 	LockAt time.Time
+	// VoiceChannelID is the group's private voice channel; empty: none.
+	VoiceChannelID string
+	// Duration is how long each session lasts (DefaultDuration unless set).
+	Duration time.Duration
 }
 
 // SeatsLeft is how many more people may join, or -1 when uncapped. A seat

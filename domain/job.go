@@ -9,6 +9,9 @@ const (
 	JobReminder JobKind = "reminder" // remind members of a session
 	JobLock     JobKind = "lock"     // lock a closed group at its start
 	JobComplete JobKind = "complete" // archive a closed group after its last session
+	// JobSessionEnd fires at a voice group's session end: its scheduled
+	// event moves on to the next session.
+	JobSessionEnd JobKind = "session_end"
 )
 
 // Job is one scheduled piece of work with its next fire time.

@@ -199,6 +199,9 @@ func PlanJobs(g Group, existing []Job, now time.Time) (Plan, error) {
 	if !p.completeAt.IsZero() {
 		out.Jobs = append(out.Jobs, Job{Kind: JobComplete, SessionAt: p.completeAt, DueAt: p.completeAt})
 	}
+	if j, ok := sessionEndJob(g, p, now); ok {
+		out.Jobs = append(out.Jobs, j)
+	}
 	for _, lead := range p.leads {
 		session := p.sessionAfter(now.Add(lead - time.Nanosecond)) // first one whose reminder is still ahead
 		for _, old := range existing {

@@ -19,6 +19,12 @@ func (s *Service) Edit(ctx context.Context, groupID int64, c domain.GroupChanges
 	if err != nil {
 		return before, err
 	}
+	if after.HasVoice() {
+		s.editVoice(ctx, before, after)
+		if after.Name != before.Name {
+			s.SyncEvents(ctx, after.GuildID) // the event bears the group's name
+		}
+	}
 	if before.Capacity > 0 && after.Capacity > before.Capacity {
 		// Outside the group's lock: offering a seat takes it.
 		if err := s.SeatsFreed(ctx, groupID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"hearth/domain"
@@ -43,6 +44,12 @@ type Store interface {
 	Group(ctx context.Context, id int64) (domain.Group, error)
 	Groups(ctx context.Context, guildID string) ([]domain.Group, error)
 	ArchivedGroups(ctx context.Context, guildID string) ([]domain.Group, error)
+	SetVoiceChannel(ctx context.Context, groupID int64, channelID string, now time.Time) error
+	SetScheduleFor(ctx context.Context, groupID int64, spec, timezone, reminders string, duration time.Duration, now time.Time) error
+	GroupEvents(ctx context.Context, guildID string) ([]domain.GroupEvent, error)
+	SetGroupEvent(ctx context.Context, e domain.GroupEvent) error
+	DropGroupEvent(ctx context.Context, groupID int64, eventID string) error
+	EventGuilds(ctx context.Context) ([]string, error)
 	CreateGroup(ctx context.Context, g domain.Group, now time.Time) (domain.Group, error)
 	SetGroupChannel(ctx context.Context, groupID int64, channelID string) error
 	DeleteGroup(ctx context.Context, groupID int64) error
@@ -89,6 +96,10 @@ type Service struct {
 	// Serves says which servers' channels this process repairs (stray
 	// grants, archives left half done): its own shard's. nil: all.
 	Serves func(guildID string) bool
+	// Voice makes groups' voice channels and scheduled events; nil: none.
+	Voice       Voice
+	eventLocks  grouplock.GuildLocks // per server: its scheduled events are brought up to date one at a time
+	eventsNoted sync.Map             // server id → a missing events permission was noted in its log channel
 }
 
 // serves reports whether this process repairs the channels of the guild.
@@ -107,6 +118,20 @@ func undoContext(ctx context.Context) (context.Context, context.CancelFunc) {
 // private channel, and removes the group again if Discord refuses the
 // channel. by is who created it, for the log channel's note.
 func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, error) {
+	return s.create(ctx, g, false)
+}
+
+// CreateWithVoice is Create that also gives the group a private voice
+// channel; the group is removed again if Discord refuses either channel.
+func (s *Service) CreateWithVoice(ctx context.Context, g domain.Group) (domain.Group, error) {
+	g, err := s.create(ctx, g, true)
+	if err == nil {
+		s.SyncEvents(ctx, g.GuildID)
+	}
+	return g, err
+}
+
+func (s *Service) create(ctx context.Context, g domain.Group, voice bool) (domain.Group, error) {
 	// The settings are read into the channel (the moderator role) under
 	// the server's lock, so that a /setup in flight cannot leave the new
 	// channel with the role it replaces.
@@ -151,6 +176,18 @@ func (s *Service) Create(ctx context.Context, g domain.Group) (domain.Group, err
 		return g, err
 	}
 	g.ChannelID = channelID
+	if voice {
+		if g.VoiceChannelID, err = s.makeVoice(ctx, g, settings); err != nil {
+			s.Log.Warn("create undone: voice channel not made", "group", g.ID, "err", err)
+			undo, cancel := undoContext(ctx)
+			defer cancel()
+			if derr := s.Discord.ArchiveChannel(undo, channelID, nil, true); derr != nil {
+				s.Log.Error("undo create: deleting the channel failed", "group", g.ID, "channel", channelID, "err", derr)
+			}
+			s.deleteGroup(undo, g.ID)
+			return g, err
+		}
+	}
 	s.Log.Info("group created", "guild", g.GuildID, "group", g.ID, "kind", g.Kind)
 	s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteCreated(g.Name, g.Kind, g.CreatedBy) })
 	return g, nil
@@ -193,7 +230,11 @@ func (s *Service) Join(ctx context.Context, g domain.Group, userID string, agree
 	if err := s.Store.Join(ctx, g.ID, userID, s.Clock.Now(), agreed); err != nil {
 		return err
 	}
-	if err := s.Discord.AllowMember(ctx, g.ChannelID, userID); err != nil {
+	err = s.Discord.AllowMember(ctx, g.ChannelID, userID)
+	if err == nil {
+		err = s.allowVoice(ctx, g, userID)
+	}
+	if err != nil {
 		s.Log.Warn("join undone: channel overwrite failed", "group", g.ID, "err", err)
 		undo, cancel := undoContext(ctx)
 		defer cancel()
@@ -215,7 +256,11 @@ func (s *Service) undoJoin(ctx context.Context, g domain.Group, userID string) {
 	if err := s.Store.ReopenOffer(ctx, g.ID, userID, s.Clock.Now()); err != nil {
 		s.Log.Warn("holding an offered seat again failed", "group", g.ID, "err", err)
 	}
-	if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+	err := s.removeVoice(ctx, g, userID)
+	if err == nil {
+		err = s.Discord.RemoveMember(ctx, g.ChannelID, userID)
+	}
+	if err != nil {
 		s.stray()
 		return
 	}
@@ -259,7 +304,19 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 		return g, err
 	}
 	if g.ChannelID != "" && userID != g.FacilitatorID {
-		if err := s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+		// The voice channel first: a refusal there leaves the text
+		// channel as it was, and the membership is put back.
+		err := s.removeVoice(ctx, g, userID)
+		if err == nil {
+			if err = s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+				uctx, cancel := undoContext(ctx)
+				if uerr := s.allowVoice(uctx, g, userID); uerr != nil {
+					s.Log.Error("undo leave: restoring the voice overwrite failed", "group", g.ID, "err", uerr)
+				}
+				cancel()
+			}
+		}
+		if err != nil {
 			s.Log.Warn("leave undone: channel overwrite failed", "group", g.ID, "err", err)
 			undo, cancel := undoContext(ctx)
 			defer cancel()
@@ -297,8 +354,17 @@ func (s *Service) Start(ctx context.Context, g domain.Group) error {
 
 // SetSchedule replaces g's schedule and returns the group as it now is.
 func (s *Service) SetSchedule(ctx context.Context, g domain.Group, spec, timezone, reminders string) (domain.Group, error) {
-	if err := s.Store.SetSchedule(ctx, g.ID, spec, timezone, reminders, s.Clock.Now()); err != nil {
+	return s.SetScheduleFor(ctx, g, spec, timezone, reminders, 0)
+}
+
+// SetScheduleFor is SetSchedule that also sets each session's length (0
+// keeps it); a voice group's scheduled event follows.
+func (s *Service) SetScheduleFor(ctx context.Context, g domain.Group, spec, timezone, reminders string, duration time.Duration) (domain.Group, error) {
+	if err := s.Store.SetScheduleFor(ctx, g.ID, spec, timezone, reminders, duration, s.Clock.Now()); err != nil {
 		return g, err
+	}
+	if g.HasVoice() {
+		s.SyncEvents(ctx, g.GuildID)
 	}
 	return s.Store.Group(ctx, g.ID)
 }
@@ -320,6 +386,7 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 	if err != nil {
 		return err
 	}
+	voicePending := false
 	if g.ChannelID != "" {
 		// Read after the archive: from now on nobody joins.
 		members, err := s.Store.Members(ctx, g.ID)
@@ -327,6 +394,14 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 			err = s.Discord.ArchiveChannel(ctx, g.ChannelID, members, s.DeleteOnArchive)
 			if err != nil {
 				err = errors.Join(ErrDiscord, err)
+			}
+		}
+		if err == nil {
+			// Members can no longer connect. Should Discord refuse, the
+			// archive stays pending and start-up finishes it.
+			if verr := s.archiveVoice(ctx, g, members); verr != nil {
+				s.Log.Warn("archiving the voice channel failed; start-up will finish it", "group", g.ID, "err", verr)
+				voicePending = true
 			}
 		}
 		if err != nil {
@@ -344,10 +419,13 @@ func (s *Service) Archive(ctx context.Context, groupID int64) error {
 		s.Log.Warn("removing stray overwrites of an archived group failed; will retry", "group", g.ID, "err", err)
 		s.stray()
 	}
-	if err := s.Store.FinishArchive(ctx, g.ID); err != nil {
+	if voicePending {
+		// Left pending: start-up finishes it (ResumeArchives).
+	} else if err := s.Store.FinishArchive(ctx, g.ID); err != nil {
 		// The name stays held; start-up finishes it (ResumeArchives).
 		s.Log.Warn("recording a finished archive failed", "group", g.ID, "err", err)
 	}
+	s.SyncEvents(ctx, g.GuildID) // its event goes
 	s.Log.Info("group archived", "guild", g.GuildID, "group", g.ID)
 	if settings, err := s.Store.Settings(ctx, g.GuildID); err == nil {
 		s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteArchived(g.Name) })
@@ -397,7 +475,19 @@ func (s *Service) sweepGroup(ctx context.Context, groupID int64) error {
 		return err
 	}
 	var errs []error
+	var voiceID string
+	if len(strays) > 0 {
+		if g, err := s.Store.Group(ctx, groupID); err == nil {
+			voiceID = g.VoiceChannelID
+		}
+	}
 	for _, sg := range strays {
+		if voiceID != "" && sg.UserID != sg.FacilitatorID {
+			if err := s.Discord.RemoveMember(ctx, voiceID, sg.UserID); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
 		if sg.ChannelID != "" {
 			if err := s.Discord.RemoveMember(ctx, sg.ChannelID, sg.UserID); err != nil {
 				errs = append(errs, err)
@@ -445,6 +535,9 @@ func (s *Service) resumeArchive(ctx context.Context, g domain.Group) error {
 			return err
 		}
 		if err := s.Discord.ArchiveChannel(ctx, g.ChannelID, members, s.DeleteOnArchive); err != nil {
+			return err
+		}
+		if err := s.archiveVoice(ctx, g, members); err != nil {
 			return err
 		}
 	}
@@ -500,6 +593,14 @@ func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRo
 		}
 		if err == nil && oldRole != "" && oldRole != newRole {
 			err = s.Discord.SetRoleAccess(ctx, g.ChannelID, oldRole, false)
+		}
+		if g.HasVoice() && s.Voice != nil {
+			if err == nil && newRole != "" {
+				err = s.Voice.SetVoiceRoleAccess(ctx, g.VoiceChannelID, newRole, true)
+			}
+			if err == nil && oldRole != "" && oldRole != newRole {
+				err = s.Voice.SetVoiceRoleAccess(ctx, g.VoiceChannelID, oldRole, false)
+			}
 		}
 		if err != nil {
 			s.Log.Warn("moving moderator access failed", "group", g.ID, "err", err)

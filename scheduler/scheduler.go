@@ -83,6 +83,7 @@ type Store interface {
 	FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error
 	PruneFirings(ctx context.Context, before time.Time) (int64, error)
 	ExpireOffers(ctx context.Context, now time.Time) ([]int64, error)
+	Replan(ctx context.Context, groupID int64, now time.Time) error
 }
 
 // Ended reminder records are deleted once their session is this old,
@@ -131,6 +132,8 @@ type Scheduler struct {
 
 	metrics *metrics.Metrics // see SetMetrics; nil counts nothing
 	offers  Offerer          // see SetOfferer; nil: no waitlists
+	// sessions is told when a voice group's session ends; nil: nobody.
+	sessions SessionEnder
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -346,6 +349,13 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now
 		return nil
 	case domain.JobReminder:
 		return s.fireReminder(ctx, q, j, now)
+	case domain.JobSessionEnd:
+		claimed, err := s.st.ClaimJob(ctx, j.ID)
+		if err != nil || !claimed {
+			return err
+		}
+		q.push(func(ctx context.Context) { s.endSession(ctx, j) })
+		return nil
 	}
 	s.log.Error("scheduler: unknown job kind; dropping it", "group", j.GroupID, "kind", j.Kind)
 	return s.st.FinishJob(ctx, j.ID)

@@ -14,6 +14,7 @@ const groupColumns = `g.id, g.guild_id, g.name, g.kind, g.capacity, g.start_at, 
 	g.schedule, g.timezone, g.reminders, g.description, g.facilitator_id, g.channel_id,
 	g.state, g.created_by, g.created_at, g.locked_at, g.archived_at, g.member_count,
 	g.sessions_held, g.count_from, g.lock_at, g.guidelines, g.guidelines_version,
+	g.voice_channel_id, g.duration_minutes,
 	(SELECT count(*) FROM offers o WHERE o.group_id = g.id AND o.state IN ('pending', 'open'))`
 
 type rowScanner interface{ Scan(...any) error }
@@ -22,17 +23,19 @@ type rowScanner interface{ Scan(...any) error }
 func scanGroup(r rowScanner, extra ...any) (domain.Group, error) {
 	var g domain.Group
 	var start, locked, archived, countFrom, lockAt sql.NullInt64
-	var created int64
+	var created, minutes int64
 	err := r.Scan(append([]any{&g.ID, &g.GuildID, &g.Name, &g.Kind, &g.Capacity, &start, &g.Sessions,
 		&g.Schedule, &g.Timezone, &g.Reminders, &g.Description, &g.FacilitatorID, &g.ChannelID,
 		&g.State, &g.CreatedBy, &created, &locked, &archived, &g.MemberCount,
-		&g.SessionsHeld, &countFrom, &lockAt, &g.Guidelines, &g.GuidelinesVersion, &g.HeldSeats}, extra...)...)
+		&g.SessionsHeld, &countFrom, &lockAt, &g.Guidelines, &g.GuidelinesVersion,
+		&g.VoiceChannelID, &minutes, &g.HeldSeats}, extra...)...)
 	if err != nil {
 		return domain.Group{}, err
 	}
 	g.StartAt, g.LockedAt, g.ArchivedAt = fromUnix(start), fromUnix(locked), fromUnix(archived)
 	g.CountFrom, g.LockAt = fromUnix(countFrom), fromUnix(lockAt)
 	g.CreatedAt = time.Unix(created, 0).UTC()
+	g.Duration = time.Duration(minutes) * time.Minute
 	return g, nil
 }
 
@@ -67,11 +70,12 @@ func (s *Store) CreateGroup(ctx context.Context, g domain.Group, now time.Time) 
 		}
 		res, err := s.txExec(ctx, tx, `INSERT INTO groups
 			(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
-			 reminders, description, facilitator_id, channel_id, created_by, created_at, guidelines, guidelines_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			 reminders, description, facilitator_id, channel_id, created_by, created_at, guidelines, guidelines_version,
+			 duration_minutes)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			g.GuildID, g.Name, domain.NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
 			g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
-			g.CreatedBy, g.CreatedAt.Unix(), g.Guidelines, version)
+			g.CreatedBy, g.CreatedAt.Unix(), g.Guidelines, version, int64(g.SessionLength()/time.Minute))
 		if isUniqueViolation(err) {
 			return domain.ErrNameTaken
 		}
@@ -279,6 +283,12 @@ func (s *Store) queryGroups(ctx context.Context, query string, args ...any) ([]d
 // times, and plans it anew at now. A started closed group keeps the count
 // of the sessions it has held so far: the new schedule goes on from now.
 func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, reminders string, now time.Time) error {
+	return s.SetScheduleFor(ctx, groupID, spec, timezone, reminders, 0, now)
+}
+
+// SetScheduleFor is SetSchedule that also sets how long each session lasts
+// (0 keeps it).
+func (s *Store) SetScheduleFor(ctx context.Context, groupID int64, spec, timezone, reminders string, duration time.Duration, now time.Time) error {
 	return s.planTx(ctx, func(tx *sql.Tx) error {
 		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && g.State == domain.StateArchived) {
@@ -291,9 +301,11 @@ func (s *Store) SetSchedule(ctx context.Context, groupID int64, spec, timezone, 
 		if g.State == domain.StateLocked && g.Sessions > 0 {
 			held, from = g.SessionsHeldBy(now), toUnix(now)
 		}
+		minutes := int64(duration / time.Minute)
 		if _, err := s.txExec(ctx, tx, `UPDATE groups SET schedule = ?, timezone = ?, reminders = ?,
-			sessions_held = ?, count_from = ? WHERE id = ?`,
-			spec, timezone, reminders, held, from, groupID); err != nil {
+			sessions_held = ?, count_from = ?,
+			duration_minutes = CASE WHEN ? > 0 THEN ? ELSE duration_minutes END WHERE id = ?`,
+			spec, timezone, reminders, held, from, minutes, minutes, groupID); err != nil {
 			return err
 		}
 		return s.replan(ctx, tx, groupID, now)

@@ -41,7 +41,7 @@ const DefaultEveryonePermissions = PermCreateInstantInvite | PermAddReactions | 
 // DefaultBotPermissions are the permissions of the bot's role in guilds made
 // by the fake.
 const DefaultBotPermissions = PermManageChannels | PermManageRoles | PermViewChannel |
-	PermSendMessages | PermReadMessageHistory | PermManageEvents | PermCreateEvents
+	PermSendMessages | PermReadMessageHistory | PermManageEvents | PermCreateEvents | PermConnect | PermSpeak
 
 // Channel types used by the fake.
 const (
@@ -98,7 +98,8 @@ type guild struct {
 	events            map[string]*schedEvent
 	eventOrder        []string
 	botRoleID         string
-	locale            string // preferred_locale; "" = en-US
+	locale            string            // preferred_locale; "" = en-US
+	voice             map[string]string // user id → the voice channel they are in (rest_voice.go)
 }
 
 func (g *guild) preferredLocale() string {
@@ -337,7 +338,10 @@ func (s *Server) channelJSON(c *channel) map[string]any {
 	for k, v := range c.extra {
 		out[k] = v
 	}
-	if c.typ != ChannelTypeGuildCategory {
+	if c.typ == ChannelTypeGuildVoice {
+		voiceChannelFields(out)
+	}
+	if c.typ != ChannelTypeGuildCategory && c.typ != ChannelTypeGuildVoice {
 		var topic any
 		if c.topic != "" {
 			topic = c.topic
@@ -394,7 +398,7 @@ func (s *Server) guildCreateJSON(g *guild, withAllMembers bool) map[string]any {
 	out := s.guildJSON(g)
 	for k, v := range map[string]any{
 		"joined_at": joined, "large": false, "unavailable": false, "member_count": len(g.members),
-		"voice_states": []any{}, "members": members, "channels": chans, "threads": []any{}, "presences": []any{},
+		"voice_states": s.voiceStatesJSON(g), "members": members, "channels": chans, "threads": []any{}, "presences": []any{},
 		"stage_instances": []any{}, "guild_scheduled_events": events, "soundboard_sounds": []any{},
 	} {
 		out[k] = v

@@ -292,6 +292,7 @@ func (s *Server) deleteChannelLocked(c *channel) {
 	out := s.channelJSON(c)
 	delete(s.channels, c.id)
 	g.channelOrder = remove(g.channelOrder, c.id)
+	s.voiceChannelGoneLocked(g, c)
 	for _, o := range s.channels {
 		if o.parentID == c.id {
 			o.parentID = ""

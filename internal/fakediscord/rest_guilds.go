@@ -290,6 +290,12 @@ func (s *Server) checkEventFields(rq *request, g *guild, f map[string]any) *apiE
 		if c := s.channels[ch]; c == nil || c.guildID != g.id {
 			return rq.docsViolation("channel_id", "a channel of the guild is required for STAGE_INSTANCE/VOICE events")
 		}
+		if err := s.checkChannelEvent(rq, g, f, int(et)); err != nil {
+			return err
+		}
+	}
+	if pl, ok := f["privacy_level"].(float64); ok && pl != 2 {
+		return rq.docsViolation("privacy_level", "the only privacy level is 2 (GUILD_ONLY)")
 	}
 	start, err := time.Parse(time.RFC3339, asString(f["scheduled_start_time"]))
 	if err != nil {
@@ -322,7 +328,7 @@ func createEvent(rq *request) (int, any, *apiError) {
 	if err := s.checkEventFields(rq, g, f); err != nil {
 		return 0, nil, err
 	}
-	if start, _ := time.Parse(time.RFC3339, asString(f["scheduled_start_time"])); start.Before(time.Now()) {
+	if start, _ := time.Parse(time.RFC3339, asString(f["scheduled_start_time"])); start.Before(s.now()) {
 		return 0, nil, errInvalidForm("scheduled_start_time", "Cannot schedule event in the past.")
 	}
 	active := 0

@@ -76,7 +76,8 @@ type Server struct {
 	lifeMu  sync.Mutex
 	closing bool
 
-	mu           sync.Mutex // guards everything below
+	mu           sync.Mutex       // guards everything below
+	clock        func() time.Time // see SetClock; nil: the real clock
 	lastID       int64
 	users        map[string]*user
 	guilds       map[string]*guild

@@ -443,19 +443,7 @@ func (s *Server) ScheduledEvents(guildID string) []ScheduledEvent {
 	}
 	var out []ScheduledEvent
 	for _, id := range g.eventOrder {
-		e := g.events[id]
-		j := s.eventJSON(e)
-		ev := ScheduledEvent{ID: e.id, GuildID: g.id, Name: asString(j["name"]), Description: asString(j["description"]),
-			Status: e.status, ChannelID: asString(j["channel_id"]), Raw: mustJSON(j)}
-		ev.Start, _ = time.Parse(time.RFC3339, asString(j["scheduled_start_time"]))
-		ev.End, _ = time.Parse(time.RFC3339, asString(j["scheduled_end_time"]))
-		if et, ok := j["entity_type"].(float64); ok {
-			ev.EntityType = int(et)
-		}
-		if md, ok := j["entity_metadata"].(map[string]any); ok {
-			ev.Location = asString(md["location"])
-		}
-		out = append(out, ev)
+		out = append(out, s.eventSnapshot(g.events[id]))
 	}
 	return out
 }
