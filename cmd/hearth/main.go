@@ -134,7 +134,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	b.SetGlobalRateLimit(cfg.Discord.RESTRate)
 	locks := &grouplock.Locks{}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
-	svc := &groups.Service{Store: st, Discord: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
+	svc := &groups.Service{Store: st, People: st, Discord: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
 	key, err := st.Secret(ctx, "buttons")
 	if err != nil {
 		return err
@@ -144,6 +144,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive, Metrics: m}
 	sched := scheduler.New(st, b, svc, clock, log)
 	sched.SetOfferer(svc)
+	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
 	sched.SetMetrics(m)
 	if cfg.HTTP.Listen != "" {
 		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, log)
