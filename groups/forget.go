@@ -19,6 +19,7 @@ type PeopleStore interface {
 	FacilitatedGroups(ctx context.Context, guildID, userID string) ([]string, error)
 	BeginErasure(ctx context.Context, guildID, userID string, now time.Time) error
 	ErasureAccess(ctx context.Context, guildID, userID string) ([]domain.Access, error)
+	AccessRemoved(ctx context.Context, guildID, userID string, groupID int64) error
 	Erase(ctx context.Context, guildID, userID string) error
 	PendingErasures(ctx context.Context) ([]domain.Erasure, error)
 	ExpiredArchives(ctx context.Context, before time.Time, limit int) ([]domain.Access, error)
@@ -73,6 +74,9 @@ func (s *Service) finishErasure(ctx context.Context, e domain.Erasure) error {
 	for _, a := range access {
 		if err := s.removeAccess(ctx, a); err != nil {
 			return errors.Join(ErrDiscord, err)
+		}
+		if err := s.People.AccessRemoved(ctx, e.GuildID, e.UserID, a.GroupID); err != nil {
+			return err
 		}
 	}
 	if err := s.People.Erase(ctx, e.GuildID, e.UserID); err != nil {

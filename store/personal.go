@@ -50,6 +50,7 @@ var people = []personColumn{
 	{table: "groups", column: "facilitator_id", how: eraseField, scope: "guild_id = ?", group: "id", export: exportFacilitates},
 	{table: "groups", column: "created_by", how: eraseField, scope: "guild_id = ?", group: "id", export: exportCreated},
 	{table: "user_locales", column: "user_id", export: exportLocale},
+	{table: "erasure_channels", column: "user_id", scope: "guild_id = ?"},
 	{table: "erasures", column: "user_id", scope: "guild_id = ?"},
 }
 
@@ -140,6 +141,17 @@ func (s *Store) BeginErasure(ctx context.Context, guildID, userID string, now ti
 			ON CONFLICT (guild_id, user_id) DO NOTHING`, guildID, userID, now.Unix()); err != nil {
 			return err
 		}
+		// Every group on whose channels Hearth may have given them an
+		// overwrite: those they are or were in, and the archived ones they
+		// facilitated.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO erasure_channels (guild_id, user_id, group_id)
+			SELECT ?, ?, g.id FROM groups g WHERE g.guild_id = ? AND (g.facilitator_id = ?
+				OR EXISTS (SELECT 1 FROM grants x WHERE x.group_id = g.id AND x.user_id = ?)
+				OR EXISTS (SELECT 1 FROM memberships x WHERE x.group_id = g.id AND x.user_id = ?))
+			ON CONFLICT (guild_id, user_id, group_id) DO NOTHING`,
+			guildID, userID, guildID, userID, userID, userID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE user_id = ? AND `+inGuild, userID, guildID)
 		return err
 	})
@@ -152,16 +164,12 @@ func (s *Store) FacilitatedGroups(ctx context.Context, guildID, userID string) (
 		ORDER BY name_key`, guildID, userID)
 }
 
-// ErasureAccess lists the groups of a server on whose channels Hearth may
-// have given userID an overwrite: those they are or were in (their grant
-// stays until the overwrite is confirmed gone) and the archived ones they
-// facilitated.
+// ErasureAccess lists the groups on whose channels an erasure has still
+// to remove the person's overwrites (BeginErasure wrote them).
 func (s *Store) ErasureAccess(ctx context.Context, guildID, userID string) ([]domain.Access, error) {
-	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.voice_channel_id, g.state <> 'archived' FROM groups g
-		WHERE g.guild_id = ? AND (g.facilitator_id = ?
-			OR EXISTS (SELECT 1 FROM grants x WHERE x.group_id = g.id AND x.user_id = ?)
-			OR EXISTS (SELECT 1 FROM memberships x WHERE x.group_id = g.id AND x.user_id = ?))
-		ORDER BY g.id`, guildID, userID, userID, userID)
+	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.voice_channel_id, g.state <> 'archived'
+		FROM erasure_channels e JOIN groups g ON g.id = e.group_id
+		WHERE e.guild_id = ? AND e.user_id = ? ORDER BY g.id`, guildID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +184,14 @@ func (s *Store) ErasureAccess(ctx context.Context, guildID, userID string) ([]do
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// AccessRemoved records that a group's channels no longer carry the
+// overwrite of a person being erased.
+func (s *Store) AccessRemoved(ctx context.Context, guildID, userID string, groupID int64) error {
+	_, err := s.exec(ctx, `DELETE FROM erasure_channels WHERE guild_id = ? AND user_id = ? AND group_id = ?`,
+		guildID, userID, groupID)
+	return err
 }
 
 // Erase takes userID out of every table of guildID (and out of the tables
