@@ -7,13 +7,13 @@ import (
 
 	"hearth/domain"
 	"hearth/groups"
+	"hearth/messages"
 )
 
-// Custom-id prefixes of /forget's buttons, and the name of /mydata's file.
+// Custom-id prefixes of /forget's buttons.
 const (
 	forgetID       = "forget"
 	cancelForgetID = "forget-cancel"
-	myDataFile     = "hearth-mydata.json"
 )
 
 // privacyRoutes registers /mydata and /forget, for anyone in a server.
@@ -37,7 +37,7 @@ func (a *App) myData(ctx context.Context, in *Interaction) (Response, error) {
 	}
 	return Response{
 		Content: Printer(in).MyDataSummary(len(d.Groups), len(d.Waiting), len(d.Agreements), len(d.Attendance)),
-		Files:   []File{{Name: myDataFile, ContentType: "application/json", Data: append(body, '\n')}},
+		Files:   []File{{Name: messages.MyDataFile, ContentType: "application/json", Data: append(body, '\n')}},
 	}, nil
 }
 

@@ -2,6 +2,10 @@ package messages
 
 import "strings"
 
+// MyDataFile is the name of /mydata's file, the same in every language:
+// the README and a person's own records name it.
+const MyDataFile = "hearth-mydata.json"
+
 // /mydata and /forget.
 func (p *Printer) MyDataSummary(groups, waiting, agreements, attendance int) string {
 	return p.fill("mydata_summary", args{"Groups": groups, "Waiting": waiting, "Agreements": agreements, "Attendance": attendance})
