@@ -341,7 +341,8 @@ func (b *Bot) sweepStrays() {
 	retry := sweepRetryFirst
 	for {
 		wait := sweepEvery
-		if err := b.groups.SweepGrants(b.ctx); err != nil && b.ctx.Err() == nil {
+		// Erasures cut short by Discord are retried with the strays.
+		if err := errors.Join(b.groups.SweepGrants(b.ctx), b.groups.ResumeErasures(b.ctx)); err != nil && b.ctx.Err() == nil {
 			b.log.Warn("removing stray overwrites failed; retrying", "in", retry, "err", err)
 			wait, retry = retry, min(retry*2, sweepRetryMax)
 		} else {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"sync"
 	"time"
@@ -83,6 +84,7 @@ func (b *Bot) editOriginal(ctx context.Context, i *discordgo.Interaction, resp c
 	embeds := notice(resp.Notice)
 	_, err := b.session.InteractionResponseEdit(i, &discordgo.WebhookEdit{
 		Content: &content, Components: &components, Embeds: &embeds, AllowedMentions: noMentions,
+		Files: files(resp.Files),
 	}, discordgo.WithContext(context.WithoutCancel(ctx)))
 	return err
 }
@@ -106,7 +108,16 @@ func callback(in *commands.Interaction, resp commands.Response) *discordgo.Inter
 	}
 	return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
 		Content: resp.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions,
-		Components: buttons(resp.Buttons), Embeds: notice(resp.Notice)}}
+		Components: buttons(resp.Buttons), Embeds: notice(resp.Notice), Files: files(resp.Files)}}
+}
+
+// files are the reply's attachments, sent as multipart/form-data.
+func files(fs []commands.File) []*discordgo.File {
+	var out []*discordgo.File
+	for _, f := range fs {
+		out = append(out, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+	}
+	return out
 }
 
 // notice shows a longer text (a group's guidelines) as an embed, whose

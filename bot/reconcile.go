@@ -69,6 +69,11 @@ func (b *Bot) Reconcile(ctx context.Context) error {
 		b.log.Error("finishing archives left half done failed", "err", err)
 		errs = append(errs, err)
 	}
+	// Erasures (/forget) a dead process or a Discord outage left unfinished.
+	if err := b.groups.ResumeErasures(ctx); err != nil {
+		b.log.Error("finishing erasures left pending failed", "err", err)
+		errs = append(errs, err)
+	}
 	b.log.Info("reconciled group channels", "groups", len(b.atStart), "failed", len(errs))
 	return errors.Join(errs...)
 }

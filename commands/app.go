@@ -128,6 +128,7 @@ func (a *App) Router() *Router {
 	r.Handle("support", a.support) // for anyone, in a server or a direct message
 	r.AllowDM("support")
 	r.HandleComponent(askModeratorID, a.askModerator)
+	a.privacyRoutes(r)
 	return r
 }
 

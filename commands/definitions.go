@@ -125,6 +125,8 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		group,
 		setup,
 		command("support", "support"),
+		command("mydata", "mydata"),
+		command("forget", "forget"),
 	}
 	if global {
 		// Applications made since mid-2024 default to guild and user

@@ -186,7 +186,7 @@ func newEnv(t testing.TB) *env {
 	log := quiet()
 	e.app = &App{
 		Store: st,
-		Groups: &groups.Service{Store: st, Discord: e.discord, Locks: &grouplock.Locks{},
+		Groups: &groups.Service{Store: st, People: st, Discord: e.discord, Locks: &grouplock.Locks{},
 			Clock: e.clock, Log: log},
 		Perms:           fakePerms{moderatorID: PermManageChannels},
 		Clock:           e.clock,

@@ -100,9 +100,17 @@ type Response struct {
 	Buttons []Button
 	Choices []Choice
 	Modal   *Modal
+	Files   []File // attached to the reply
 	Update  bool
 	// None means no answer at all: autocomplete that came too late.
 	None bool
+}
+
+// File is a file attached to a reply.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // Reply is a Response with only text.

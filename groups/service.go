@@ -82,6 +82,7 @@ type Store interface {
 // Service carries out the changes in a group's life.
 type Service struct {
 	Store           Store
+	People          PeopleStore // a person's data and retention
 	Discord         Channels
 	Locks           *grouplock.Locks
 	guilds          grouplock.GuildLocks // per server: settings changes, and the channels made with them

@@ -134,6 +134,11 @@ type Scheduler struct {
 	offers  Offerer          // see SetOfferer; nil: no waitlists
 	// sessions is told when a voice group's session ends; nil: nobody.
 	sessions SessionEnder
+
+	retain     Retainer      // see SetRetention; nil: records kept
+	keep       time.Duration // how long after archiving member records are kept
+	lastRetain time.Time     // the loop's own
+	retaining  atomic.Bool   // a retention pass is running
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -305,6 +310,7 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 			s.log.Debug("scheduler: pruned old reminder records", "count", n)
 		}
 	}
+	s.sweepRetention(q, now)
 	next, ok, err := s.st.NextWake(ctx)
 	if err != nil {
 		return s.dbError(ctx, "read next due time", err)

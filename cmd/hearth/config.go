@@ -36,8 +36,9 @@ type Config struct {
 		Timezone string `toml:"timezone"`
 	} `toml:"defaults"`
 	Groups struct {
-		OnArchive  string `toml:"on_archive"`
-		OfferHours int    `toml:"offer_hours"`
+		OnArchive     string `toml:"on_archive"`
+		OfferHours    int    `toml:"offer_hours"`
+		RetentionDays int    `toml:"retention_days"`
 	} `toml:"groups"`
 	HTTP struct {
 		Listen       string `toml:"listen"`
@@ -54,6 +55,7 @@ func defaultConfig() Config {
 	c.Defaults.Timezone = "UTC"
 	c.Groups.OnArchive = "lock"
 	c.Groups.OfferHours = 24
+	c.Groups.RetentionDays = 90
 	return c
 }
 
@@ -111,6 +113,9 @@ func (c Config) validate(needToken bool) error {
 	}
 	if c.Groups.OfferHours < 1 || c.Groups.OfferHours > 24*14 {
 		return fmt.Errorf("config: groups.offer_hours %d must be from 1 to 336 (two weeks)", c.Groups.OfferHours)
+	}
+	if c.Groups.RetentionDays < 0 || c.Groups.RetentionDays > 36500 {
+		return fmt.Errorf("config: groups.retention_days %d must be days from 1 to 36500, or 0 to keep member records of archived groups for ever", c.Groups.RetentionDays)
 	}
 	if c.Groups.OnArchive != "lock" && c.Groups.OnArchive != "delete" {
 		return fmt.Errorf("config: groups.on_archive %q must be \"lock\" or \"delete\"", c.Groups.OnArchive)

@@ -24,7 +24,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 	if cfg.Discord.Token != "from-env" || cfg.Store.Path != "hearth.db" || cfg.Groups.OnArchive != "lock" ||
 		cfg.Defaults.Timezone != "UTC" || cfg.Discord.APIURL != "https://discord.com/api/v10" ||
-		cfg.Discord.RESTRate != 50 || cfg.HTTP.Listen != "" {
+		cfg.Discord.RESTRate != 50 || cfg.HTTP.Listen != "" || cfg.Groups.RetentionDays != 90 {
 		t.Fatalf("example config = %+v", cfg)
 	}
 }
@@ -39,6 +39,7 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"bad guild id", "[discord]\ntoken = \"x\"\nguild_id = \"abc\"\n", "discord.guild_id"},
 		{"bad timezone", "[discord]\ntoken = \"x\"\n[defaults]\ntimezone = \"Mars/Base\"\n", "defaults.timezone"},
 		{"bad on_archive", "[discord]\ntoken = \"x\"\n[groups]\non_archive = \"burn\"\n", "groups.on_archive"},
+		{"negative retention", "[discord]\ntoken = \"x\"\n[groups]\nretention_days = -1\n", "groups.retention_days"},
 		{"wrong type", "[discord]\ntoken = 5\n", "token"},
 		{"negative rest rate", "[discord]\ntoken = \"x\"\nrest_rate = -1\n", "discord.rest_rate"},
 		{"bad listen", "[discord]\ntoken = \"x\"\n[http]\nlisten = \"nonsense\"\n", "http.listen"},

@@ -136,7 +136,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	b.SetGlobalRateLimit(cfg.Discord.RESTRate)
 	locks := &grouplock.Locks{}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
-	svc := &groups.Service{Store: st, Discord: b, Voice: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
+	svc := &groups.Service{Store: st, People: st, Discord: b, Voice: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
 	key, err := st.Secret(ctx, "buttons")
 	if err != nil {
 		return err
@@ -147,6 +147,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched := scheduler.New(st, b, svc, clock, log)
 	sched.SetOfferer(svc)
 	sched.SetSessionEnder(svc)
+	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
 	sched.SetMetrics(m)
 	svc.Serves = b.Serves
 	b.Serve(app.Router(), svc, locks)

@@ -68,6 +68,8 @@ type Reply struct {
 	Components json.RawMessage
 	MessageID  string          // message created or edited, if any
 	Raw        json.RawMessage // callback "data", or the webhook body
+	// Files are the files uploaded with this answer (multipart/form-data).
+	Files []Attachment
 }
 
 // record appends a reply (s.mu held) and wakes waiters.

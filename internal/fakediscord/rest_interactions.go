@@ -316,10 +316,17 @@ func interactionCallback(rq *request) (int, any, *apiError) {
 	if err := rq.checkAllowedMentions(req.AllowedMentions); err != nil {
 		return 0, nil, err
 	}
+	files, aerr := rq.uploads(req.Attachments)
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	if len(files) > 0 && body.Type != 4 && body.Type != 7 {
+		return 0, nil, rq.docsViolation("files", "only callback types 4 and 7 carry files")
+	}
 	c := s.channels[in.ChannelID]
 	switch body.Type {
 	case 4, 5:
-		if body.Type == 4 && req.empty(strings.HasPrefix(rq.r.Header.Get("Content-Type"), "multipart/")) {
+		if body.Type == 4 && req.empty(len(files) > 0) {
 			return 0, nil, rq.docsViolation("data", "Cannot send an empty message")
 		}
 		if body.Type == 5 {
@@ -334,6 +341,7 @@ func interactionCallback(rq *request) (int, any, *apiError) {
 			msgType = 20
 		}
 		in.original = s.newMessageLocked(c, &req, in.ID, msgType)
+		in.original.attachments = files
 	case 6:
 		in.original = s.findMessage(in.ChannelID, in.MessageID)
 	case 7:
@@ -342,9 +350,10 @@ func interactionCallback(rq *request) (int, any, *apiError) {
 			return 0, nil, errUnknownMessage
 		}
 		s.editMessageLocked(in.original, &req)
+		in.original.attachments = append(keptAttachments(in.original.attachments, req.Attachments), files...)
 	}
 	in.acked = true
-	in.record(Reply{Type: body.Type, Deferred: body.Type == 5 || body.Type == 6}, &req, body.Data, "callback")
+	in.record(Reply{Type: body.Type, Deferred: body.Type == 5 || body.Type == 6, Files: copyAttachments(files)}, &req, body.Data, "callback")
 	if rq.query.Get("with_response") != "true" {
 		return 204, nil, nil
 	}
@@ -391,15 +400,20 @@ func followup(rq *request) (int, any, *apiError) {
 	if err := rq.decode(&req); err != nil {
 		return 0, nil, err
 	}
-	if req.empty(strings.HasPrefix(rq.r.Header.Get("Content-Type"), "multipart/")) {
+	files, aerr := rq.uploads(req.Attachments)
+	if aerr != nil {
+		return 0, nil, aerr
+	}
+	if req.empty(len(files) > 0) {
 		return 0, nil, rq.docsViolation("content", "Cannot send an empty message")
 	}
 	if err := rq.checkAllowedMentions(req.AllowedMentions); err != nil {
 		return 0, nil, err
 	}
 	m := s.newMessageLocked(s.channels[in.ChannelID], &req, in.ID, 0)
+	m.attachments = files
 	in.followups = append(in.followups, m)
-	in.record(Reply{}, &req, rq.body, "followup")
+	in.record(Reply{Files: copyAttachments(files)}, &req, rq.payload(), "followup")
 	return 200, s.messageJSON(m), nil
 }
 
@@ -450,12 +464,17 @@ func editWebhookMessage(rq *request) (int, any, *apiError) {
 	if err := rq.checkAllowedMentions(req.AllowedMentions); err != nil {
 		return 0, nil, err
 	}
+	files, aerr := rq.uploads(req.Attachments)
+	if aerr != nil {
+		return 0, nil, aerr
+	}
 	s.editMessageLocked(m, &req)
+	m.attachments = append(keptAttachments(m.attachments, req.Attachments), files...)
 	kind := "edit"
 	if m == in.original {
 		kind = "edit-original"
 	}
-	in.record(Reply{}, &req, rq.body, kind)
+	in.record(Reply{Files: copyAttachments(files)}, &req, rq.payload(), kind)
 	return 200, s.messageJSON(m), nil
 }
 

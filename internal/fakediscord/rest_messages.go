@@ -43,6 +43,7 @@ type message struct {
 	nonce                            string
 	embeds, components               json.RawMessage
 	interactionID                    string
+	attachments                      []Attachment
 	msgType                          int
 	createdAt                        time.Time
 	editedAt                         time.Time
@@ -197,7 +198,7 @@ func (s *Server) messageJSON(m *message) map[string]any {
 		"id": m.id, "channel_id": m.channelID, "author": s.userJSON(m.authorID), "content": m.content,
 		"timestamp": m.createdAt.UTC().Format(time.RFC3339Nano), "edited_timestamp": edited, "tts": false,
 		"mention_everyone": m.mentionEveryone, "mentions": mentions, "mention_roles": append([]string{}, m.mentionRoles...),
-		"attachments": []any{}, "embeds": embeds, "components": components, "pinned": false, "type": m.msgType,
+		"attachments": s.attachmentsJSON(m), "embeds": embeds, "components": components, "pinned": false, "type": m.msgType,
 		"flags": m.flags,
 	}
 	if m.nonce != "" {

@@ -38,6 +38,7 @@ type Message struct {
 	Embeds          json.RawMessage
 	Components      json.RawMessage
 	InteractionID   string // set for interaction responses and followups
+	Attachments     []Attachment
 	Edited          bool
 	CreatedAt       time.Time
 }
@@ -352,7 +353,7 @@ func (s *Server) Messages(channelID string) []Message {
 			Content: m.content, Flags: m.flags, Ephemeral: m.flags&flagEphemeral != 0, AllowedMentions: m.allowed,
 			Mentions: append([]string(nil), m.mentions...), MentionRoles: append([]string(nil), m.mentionRoles...),
 			MentionEveryone: m.mentionEveryone, Nonce: m.nonce, Embeds: m.embeds, Components: m.components,
-			InteractionID: m.interactionID, Edited: !m.editedAt.IsZero(), CreatedAt: m.createdAt})
+			InteractionID: m.interactionID, Attachments: copyAttachments(m.attachments), Edited: !m.editedAt.IsZero(), CreatedAt: m.createdAt})
 	}
 	return out
 }
