@@ -197,6 +197,14 @@ func (w *httpResponder) Respond(ctx context.Context, in *commands.Interaction, r
 	w.mu.Lock()
 	deferred := w.deferred
 	w.mu.Unlock()
+	if !deferred && len(resp.Files) > 0 {
+		// A file needs a multipart body, which an HTTP answer to Discord
+		// cannot carry: defer, then edit the reply in with the file.
+		if err := w.Defer(ctx, in); err != nil {
+			return err
+		}
+		deferred = true
+	}
 	if deferred {
 		return w.b.editOriginal(ctx, w.i, resp)
 	}

@@ -63,6 +63,13 @@ func TestHTTPInteractionsAnswerCommandsButtonsAndModals(t *testing.T) {
 		t.Errorf("alice's overwrite after joining over HTTP: %+v %v", ow, ok)
 	}
 
+	// A file: /mydata's attachment cannot ride in the HTTP answer, so the
+	// reply is deferred and edited in with it.
+	if md := w.do(w.alice, "mydata"); !md.Deferred || len(md.Files) != 1 || md.Files[0].Filename != "hearth-mydata.json" ||
+		!strings.Contains(string(md.Files[0].Data), `"Grief Circle"`) {
+		t.Errorf("/mydata over HTTP: deferred %v, files %+v", md.Deferred, md.Files)
+	}
+
 	// A button: /support's "ask a moderator", in a server with a log channel.
 	logChannel := w.privateChannel("mod-log")
 	w.do(w.owner(), "setup", fakediscord.Opt{Name: "log_channel", Type: 7, Value: logChannel})
