@@ -82,7 +82,9 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	pace := newPacer(discordGlobalLimit)
 	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
 	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
-	s.Identify.Intents = discordgo.IntentsGuilds
+	// AutoMod's configuration events tell of a crisis-alert rule deleted by
+	// hand; not a privileged intent, and no message content.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentAutoModerationConfiguration
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
@@ -93,6 +95,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
 	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
+	b.watchAccess(s)
 	return b, nil
 }
 
@@ -113,6 +116,7 @@ func (b *Bot) recordLocale(guildID, locale string) {
 func (b *Bot) Serve(r *commands.Router, svc *groups.Service, locks *grouplock.Locks) {
 	b.router, b.groups, b.locks = r, svc, locks
 	svc.OnStray = b.pokeSweep
+	svc.AutoMod = b
 }
 
 // Open connects to the gateway. Commands are registered and overwrites
@@ -186,6 +190,7 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		if err := b.Reconcile(b.ctx); err != nil {
 			b.log.Error("reconciling channels failed", "err", err)
 		}
+		b.checkSafety(b.ctx)
 		b.wg.Add(1)
 		go b.sweepStrays()
 	}()

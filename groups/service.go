@@ -70,6 +70,8 @@ type Store interface {
 	UserLocale(ctx context.Context, userID string) (string, error)
 	DropRoleGrant(ctx context.Context, guildID, roleID string) error
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
+	Safety(ctx context.Context, guildID string) (domain.Safety, error)
+	SaveSafety(ctx context.Context, sf domain.Safety) error
 }
 
 // Service carries out the changes in a group's life.
@@ -86,6 +88,9 @@ type Service struct {
 	// OnStray is told when an undo left someone's overwrite behind (Discord
 	// failed twice): the bot then sweeps stray grants until it succeeds.
 	OnStray func()
+	// AutoMod keeps each server's crisis-alert rule; nil: crisis alerts
+	// cannot be turned on.
+	AutoMod AutoMod
 }
 
 // undoTimeout bounds an undo: it runs even when the request was cancelled,
@@ -500,7 +505,7 @@ func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRo
 // the server's log channel, if it has one, in the server's language. It
 // never names members.
 func (s *Service) note(ctx context.Context, settings domain.Settings, text func(*messages.Printer) string) {
-	if settings.LogChannelID == "" {
+	if settings.LogChannelID == "" || !s.logPrivate(ctx, settings.GuildID) {
 		return
 	}
 	content := text(messages.ForServer(settings))
@@ -520,7 +525,7 @@ func (s *Service) AlertModerators(ctx context.Context, guildID, userID string) e
 	if err != nil {
 		return err
 	}
-	if settings.LogChannelID == "" {
+	if settings.LogChannelID == "" || !s.logPrivate(ctx, guildID) {
 		return ErrNoLogChannel
 	}
 	return s.Discord.SendMessage(ctx, settings.LogChannelID, messages.ForServer(settings).SupportAlert(userID), nil, "")
