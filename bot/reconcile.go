@@ -150,7 +150,8 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 			return err
 		}
 	}
-	if ch == nil {
+	remade := ch == nil // made just now, with Hearth's overwrites only
+	if remade {
 		if ch, err = b.remakeChannel(ctx, g); err != nil {
 			return err
 		}
@@ -196,7 +197,9 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 	}
 	// Then nobody else: overwrites letting others see it, made by hand
 	// while Hearth was down, go; other roles' are reported.
-	errs = append(errs, b.guardChannel(ctx, g, ch))
+	if !remade {
+		errs = append(errs, b.guardChannel(ctx, g, ch))
+	}
 	voice, err := b.store.VoiceChannel(ctx, g.ID)
 	if err != nil {
 		return errors.Join(append(errs, err)...)
