@@ -94,8 +94,11 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	pace := newPacer(ShareRate(discordGlobalLimit, cfg.ShardCount))
 	paced := &pacedTransport{pacer: pace, next: tr, metrics: cfg.Metrics}
 	s.Client = &http.Client{Transport: observe(cfg.Metrics, paced), Timeout: 15 * time.Second}
-	// Voice states (not privileged) tell who attends a voice group's session.
-	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates
+	// Voice states (not privileged) tell who attends a voice group's session;
+	// AutoMod's configuration events tell of a crisis-alert rule deleted by
+	// hand (not privileged either, and no message content).
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildVoiceStates |
+		discordgo.IntentAutoModerationConfiguration
 	s.StateEnabled = false
 	s.LogLevel = discordgo.LogWarning
 	ctx, cancel := context.WithCancel(context.Background())
@@ -108,6 +111,7 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.AddHandler(recovered(log, "VOICE_STATE_UPDATE", b.onVoiceEvent))
 	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
+	b.watchAccess(s)
 	return b, nil
 }
 
@@ -129,6 +133,7 @@ func (b *Bot) Serve(r *commands.Router, svc *groups.Service, locks *grouplock.Lo
 	b.router, b.groups, b.locks = r, svc, locks
 	b.clock = svc.Clock
 	svc.OnStray = b.pokeSweep
+	svc.AutoMod = b
 }
 
 // Open connects to the gateway. Commands are registered and overwrites
@@ -225,6 +230,7 @@ func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 		if err := b.groups.SyncAllEvents(b.ctx); err != nil {
 			b.log.Error("bringing scheduled events up to date failed", "err", err)
 		}
+		b.checkSafety(b.ctx)
 		b.wg.Add(1)
 		go b.sweepStrays()
 	}()

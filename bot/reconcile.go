@@ -18,9 +18,11 @@ import (
 // overwrites Hearth granted to people who are no longer members are removed.
 // The moderator role's access follows the server's settings: a role Hearth
 // gave access to before (a former moderator role) loses it, the current one
-// gets it. Other role overwrites, the bot's, the facilitator's and any
-// overwrite Hearth did not grant are never touched. Each group is handled
-// under its lock, so commands in flight never interleave with it.
+// gets it. A user overwrite letting anyone else see a group's channel (text
+// or voice) is removed, and @everyone's denial put back, with a note in the
+// log channel; another role's overwrite granting View Channel is reported
+// there, never removed. Each group is handled under its lock, so commands
+// in flight never interleave with it.
 //
 // Channels are read with one request per server, not per group, so that
 // start-up costs a handful of requests under the global rate limit however
@@ -153,7 +155,8 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 			return err
 		}
 	}
-	if ch == nil {
+	remade := ch == nil // made just now, with Hearth's overwrites only
+	if remade {
 		if ch, err = b.remakeChannel(ctx, g); err != nil {
 			return err
 		}
@@ -198,6 +201,18 @@ func (b *Bot) reconcileGroup(ctx context.Context, groupID int64, gs *guildState)
 		errs = append(errs, b.store.DropGrant(ctx, g.ID, id))
 	}
 	errs = append(errs, b.reconcileVoice(ctx, g, gs, members))
+	// Then nobody else: overwrites letting others see it, made by hand
+	// while Hearth was down, go; other roles' are reported.
+	if !remade {
+		errs = append(errs, b.guardChannel(ctx, g, ch))
+	}
+	voice, err := b.store.VoiceChannel(ctx, g.ID)
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	if vc := channels[voice]; vc != nil {
+		errs = append(errs, b.guardChannel(ctx, g, vc))
+	}
 	return errors.Join(errs...)
 }
 

@@ -25,6 +25,8 @@ const (
 type Store interface {
 	Settings(ctx context.Context, guildID string) (domain.Settings, error)
 	SaveSettings(ctx context.Context, st domain.Settings) error
+	Safety(ctx context.Context, guildID string) (domain.Safety, error)
+	SaveSafety(ctx context.Context, sf domain.Safety) error
 	GroupByName(ctx context.Context, guildID, name string) (domain.Group, error)
 	Group(ctx context.Context, id int64) (domain.Group, error)
 	IsMember(ctx context.Context, groupID int64, userID string) (bool, error)
@@ -50,9 +52,9 @@ type Store interface {
 // checks fail closed.
 type Permissions interface {
 	ServerPermissions(ctx context.Context, in *Interaction) (int64, error)
-	// ReadableByOthers reports whether anyone but the moderator role,
-	// administrators and the bot can read a channel.
-	ReadableByOthers(ctx context.Context, guildID, channelID, moderatorRoleID string) (bool, error)
+	// LogExposure says who, besides the moderator role, administrators and
+	// the bot, can read a channel ("" = nobody).
+	LogExposure(ctx context.Context, guildID, channelID, moderatorRoleID string) (domain.Exposure, error)
 }
 
 // App holds what the handlers share.
@@ -125,6 +127,7 @@ func (a *App) Router() *Router {
 
 	r.Handle("setup", a.setup, a.serverManagers)
 	r.HandleModal(supportFormID, a.saveSupport, a.serverManagers)
+	r.HandleModal(crisisFormID, a.saveCrisisWords, a.serverManagers)
 	r.Handle("support", a.support) // for anyone, in a server or a direct message
 	r.AllowDM("support")
 	r.HandleComponent(askModeratorID, a.askModerator)

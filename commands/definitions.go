@@ -115,7 +115,9 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		option(discordgo.ApplicationCommandOptionRole, "moderator_role", "setup_moderator_role"),
 		category, logChannel, timezone, language, reset,
 		option(discordgo.ApplicationCommandOptionBoolean, "support", "setup_support"),
-		option(discordgo.ApplicationCommandOptionBoolean, "discreet", "setup_discreet"))
+		option(discordgo.ApplicationCommandOptionBoolean, "discreet", "setup_discreet"),
+		option(discordgo.ApplicationCommandOptionBoolean, "crisis_alerts", "setup_crisis_alerts"),
+		option(discordgo.ApplicationCommandOptionBoolean, "crisis_words", "setup_crisis_words"))
 	setup.DefaultMemberPermissions = &manageGuild
 
 	cmds := []*discordgo.ApplicationCommand{

@@ -157,9 +157,12 @@ func (p fakePerms) ServerPermissions(_ context.Context, in *Interaction) (int64,
 	return p[in.UserID], nil
 }
 
-// ReadableByOthers says a channel whose id starts with "public" is.
-func (p fakePerms) ReadableByOthers(_ context.Context, _, channelID, _ string) (bool, error) {
-	return strings.HasPrefix(channelID, "public"), nil
+// LogExposure says everyone can read a channel whose id starts with "public".
+func (p fakePerms) LogExposure(_ context.Context, _, channelID, _ string) (domain.Exposure, error) {
+	if strings.HasPrefix(channelID, "public") {
+		return domain.ExposedEveryone, nil
+	}
+	return "", nil
 }
 
 // env is a Hearth with a real store, a fake clock and a fake Discord.

@@ -86,12 +86,12 @@ func (a *App) supportChannel(ctx context.Context, in *Interaction) (text string,
 	if st.LogChannelID == "" {
 		return text, false, nil
 	}
-	public, err := a.Perms.ReadableByOthers(ctx, in.GuildID, st.LogChannelID, st.ModeratorRoleID)
+	exposed, err := a.Perms.LogExposure(ctx, in.GuildID, st.LogChannelID, st.ModeratorRoleID)
 	if err != nil {
 		a.Log.Warn("checking the log channel is private failed; no alert offered", "err", err)
 		return text, false, nil
 	}
-	return text, !public, nil
+	return text, exposed == "", nil
 }
 
 // askModerator posts a quiet alert in the log channel, naming the person

@@ -77,6 +77,8 @@ type Store interface {
 	UserLocale(ctx context.Context, userID string) (string, error)
 	DropRoleGrant(ctx context.Context, guildID, roleID string) error
 	PendingArchives(ctx context.Context) ([]domain.Group, error)
+	Safety(ctx context.Context, guildID string) (domain.Safety, error)
+	SaveSafety(ctx context.Context, sf domain.Safety) error
 }
 
 // Service carries out the changes in a group's life.
@@ -101,6 +103,9 @@ type Service struct {
 	Voice       Voice
 	eventLocks  grouplock.GuildLocks // per server: its scheduled events are brought up to date one at a time
 	eventsNoted sync.Map             // server id → a missing events permission was noted in its log channel
+	// AutoMod keeps each server's crisis-alert rule; nil: crisis alerts
+	// cannot be turned on.
+	AutoMod AutoMod
 }
 
 // serves reports whether this process repairs the channels of the guild.
@@ -620,7 +625,7 @@ func (s *Service) MoveModeratorRole(ctx context.Context, guildID, oldRole, newRo
 // the server's log channel, if it has one, in the server's language. It
 // never names members.
 func (s *Service) note(ctx context.Context, settings domain.Settings, text func(*messages.Printer) string) {
-	if settings.LogChannelID == "" {
+	if settings.LogChannelID == "" || !s.logPrivate(ctx, settings.GuildID) {
 		return
 	}
 	content := text(messages.ForServer(settings))
@@ -640,7 +645,7 @@ func (s *Service) AlertModerators(ctx context.Context, guildID, userID string) e
 	if err != nil {
 		return err
 	}
-	if settings.LogChannelID == "" {
+	if settings.LogChannelID == "" || !s.logPrivate(ctx, guildID) {
 		return ErrNoLogChannel
 	}
 	return s.Discord.SendMessage(ctx, settings.LogChannelID, messages.ForServer(settings).SupportAlert(userID), nil, "")

@@ -92,9 +92,11 @@ func TestRosterPingsNobody(t *testing.T) {
 	}
 }
 
-// Start-up reconciliation removes exactly the overwrites Hearth granted to
-// people who are no longer members, and leaves alone the overwrites of
-// roles, the facilitator and anything made by hand.
+// Start-up reconciliation removes the overwrites Hearth granted to people
+// who are no longer members and, since issue 13 (access stays exact), any
+// user overwrite made by hand that lets someone outside the group see its
+// channel; it leaves alone the overwrites of roles (reported, not removed)
+// and the facilitator's.
 func TestReconcileRemovesOnlyWhatHearthGranted(t *testing.T) {
 	w := newWorld(t)
 	h := w.start()
@@ -127,7 +129,10 @@ func TestReconcileRemovesOnlyWhatHearthGranted(t *testing.T) {
 	if _, ok := w.overwrite(g.ChannelID, w.alice); ok {
 		t.Error("the former member's overwrite was kept")
 	}
-	for who, id := range map[string]string{"facilitator": w.bob, "hand-made": carol, "role": helpers, "bot": w.fake.BotUserID} {
+	if _, ok := w.overwrite(g.ChannelID, carol); ok {
+		t.Error("the hand-made overwrite letting a stranger in was kept")
+	}
+	for who, id := range map[string]string{"facilitator": w.bob, "role": helpers, "bot": w.fake.BotUserID} {
 		if _, ok := w.overwrite(g.ChannelID, id); !ok {
 			t.Errorf("the %s overwrite was removed", who)
 		}

@@ -93,6 +93,7 @@ type Server struct {
 	journal      []*Call
 	faults       []*fault
 	buckets      map[string]*bucket
+	automod      map[string][]*autoModRule // by guild, in creation order (rest_automod.go)
 	global       struct {
 		limit int
 		start time.Time
