@@ -9,4 +9,4 @@ CREATE TABLE group_events (
     ends_at    INTEGER NOT NULL
 );
 CREATE INDEX group_events_guild ON group_events (guild_id);
-CREATE INDEX groups_voice_channel ON groups (voice_channel_id) WHERE voice_channel_id <> '';
+-- groups (voice_channel_id) is indexed by 0020, for voice states and CHANNEL_UPDATE alike.
