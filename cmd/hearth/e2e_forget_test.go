@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"hearth/internal/fakediscord"
 )
 
 // scanFor looks for id in every text and integer column of every table of
@@ -53,6 +51,7 @@ const (
 	memberBits   = permView | permSend | permHistory
 	readOnlyBits = permView | permHistory
 	permConnect  = 1 << 20
+	permSpeak    = 1 << 21
 )
 
 // placeEverywhere puts alice, and bob beside her, in every record Hearth
@@ -63,17 +62,12 @@ const (
 func (w *world) placeEverywhere() (text, voice, archived string) {
 	t := w.t
 	st := w.db()
-	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), boolean("voice", true))
 	w.group(w.mod, "create", str("name", "Old Group"), str("type", "open"))
 	w.group(w.mod, "create", str("name", "Full House"), str("type", "open"), num("capacity", 1))
 	w.writeGuidelines("Grief Circle", "What is shared here stays here.")
 	grief, old := w.groupNamed(st, "Grief Circle"), w.groupNamed(st, "Old Group")
-	voice = w.fake.AddVoiceChannelFor(w.guild, "grief-voice",
-		fakediscord.Overwrite{ID: w.guild, Type: 0, Deny: permView},
-		fakediscord.Overwrite{ID: w.fake.BotUserID, Type: 1, Allow: permView | permConnect},
-		fakediscord.Overwrite{ID: w.alice, Type: 1, Allow: permView | permConnect},
-		fakediscord.Overwrite{ID: w.bob, Type: 1, Allow: permView | permConnect})
-	w.sql(`UPDATE groups SET voice_channel_id = ? WHERE id = ?`, voice, grief.ID)
+	voice = grief.VoiceChannelID
 	for _, who := range []string{w.bob, w.alice} {
 		w.press(who, buttons(t, w.do(who, "join", str("group", "Grief Circle")))[0])
 		w.do(who, "join", str("group", "Old Group"))
@@ -95,7 +89,7 @@ func (w *world) placeEverywhere() (text, voice, archived string) {
 	for _, c := range []struct {
 		channel string
 		bits    int64
-	}{{grief.ChannelID, memberBits}, {old.ChannelID, readOnlyBits}, {voice, permView | permConnect}} {
+	}{{grief.ChannelID, memberBits}, {old.ChannelID, readOnlyBits}, {voice, permView | permConnect | permSpeak}} {
 		if ow, ok := w.overwrite(c.channel, w.alice); !ok || ow.Allow != c.bits {
 			t.Fatalf("before /forget, alice's overwrite on %s: %+v %v", c.channel, ow, ok)
 		}
@@ -150,7 +144,7 @@ func TestForgetErasesTheCallerFromEverything(t *testing.T) {
 	for _, c := range []struct {
 		channel string
 		bits    int64
-	}{{text, memberBits}, {archived, readOnlyBits}, {voice, permView | permConnect}} {
+	}{{text, memberBits}, {archived, readOnlyBits}, {voice, permView | permConnect | permSpeak}} {
 		if ow, ok := w.overwrite(c.channel, w.bob); !ok || ow.Allow != c.bits {
 			t.Errorf("bob's overwrite on %s: %+v %v", c.channel, ow, ok)
 		}
