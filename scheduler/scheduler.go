@@ -64,7 +64,8 @@ type Store interface {
 	PlanChanged() <-chan struct{}
 	RecoverInFlight(ctx context.Context, now time.Time) (int, error)
 	NextWake(ctx context.Context) (time.Time, bool, error)
-	DueJobs(ctx context.Context, now time.Time, limit int) ([]domain.Job, error)
+	ClaimDueJobs(ctx context.Context, now time.Time, limit int) ([]domain.Job, error)
+	ReleaseJobs(ctx context.Context, ids []int64) error
 	ClaimJob(ctx context.Context, id int64) (bool, error)
 	RetryJob(ctx context.Context, id int64, at time.Time) error
 	FinishJob(ctx context.Context, id int64) error
@@ -74,7 +75,11 @@ type Store interface {
 	Members(ctx context.Context, groupID int64) ([]string, error)
 	GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]domain.Group, map[int64][]string, error)
 	RecordFirings(ctx context.Context, intents []domain.FiringIntent) ([]domain.FiringRecord, error)
-	DueFirings(ctx context.Context, now time.Time, limit int) ([]domain.Firing, error)
+	ClaimDueFirings(ctx context.Context, now time.Time, limit int) ([]domain.Firing, error)
+	ReleaseFirings(ctx context.Context, ids []int64) error
+	TakeOverExpired(ctx context.Context, now time.Time) (int, error)
+	RenewLeases(ctx context.Context, now time.Time) error
+	LeaseTerm() time.Duration
 	Firing(ctx context.Context, id int64) (domain.Firing, error)
 	ClaimFiring(ctx context.Context, id int64) (bool, error)
 	BeginAttempt(ctx context.Context, id int64, at time.Time) (bool, error)
@@ -195,7 +200,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 		})
 	}
+	// Work handed to the workers is leased to this process (several may
+	// share a PostgreSQL database); the leases are renewed while it runs,
+	// so that only a dead process's work is taken over.
+	renewCtx, stopRenewing := context.WithCancel(ctx)
+	wg.Go(func() { s.renewLeases(renewCtx) })
 	defer func() {
+		stopRenewing()
 		q.close() // queued tasks stay claimed in the database; the next run recovers them
 		wg.Wait()
 	}()
@@ -219,8 +230,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // fireDue fires every job and retry due now and returns how long to sleep.
 func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 	now := s.clock.Now()
+	if n, err := s.st.TakeOverExpired(ctx, now); err != nil {
+		return s.dbError(ctx, "take over work whose lease ran out", err)
+	} else if n > 0 {
+		s.log.Warn("scheduler: took over work a process left unfinished (its lease ran out)", "count", n)
+	}
 	for range 1000 { // bounded, so that a job that refuses to move cannot spin forever
-		jobs, err := s.st.DueJobs(ctx, now, batch)
+		jobs, err := s.st.ClaimDueJobs(ctx, now, batch)
 		if err != nil {
 			return s.dbError(ctx, "read due jobs", err)
 		}
@@ -237,8 +253,13 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 				}
 			}
 		}
-		// No more reminders than the queue has room for; the rest stay due.
-		reminders = reminders[:min(len(reminders), q.room())]
+		// No more reminders than the queue has room for; the rest stay due,
+		// given back for any process to take.
+		keep := min(len(reminders), q.room())
+		if err := s.st.ReleaseJobs(ctx, jobIDs(reminders[keep:])); err != nil {
+			return s.dbError(ctx, "release jobs", err)
+		}
+		reminders = reminders[:keep]
 		// The due reminders in one go; should that fail, one by one, so
 		// that one that cannot be recorded does not hold up the rest.
 		err = errOneByOne
@@ -264,12 +285,19 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 			// Locks and completions of this batch were done all the same.
 			return maxSleep
 		}
-		firings, err := s.st.DueFirings(ctx, now, batch)
+		firings, err := s.st.ClaimDueFirings(ctx, now, batch)
 		if err != nil {
 			return s.dbError(ctx, "read due reminders", err)
 		}
-		for _, f := range firings {
+		for i, f := range firings {
 			if q.full() {
+				var ids []int64
+				for _, f := range firings[i:] {
+					ids = append(ids, f.ID)
+				}
+				if err := s.st.ReleaseFirings(ctx, ids); err != nil {
+					return s.dbError(ctx, "release reminders", err)
+				}
 				break
 			}
 			if err := s.resumeFiring(ctx, q, f, now); err != nil {
@@ -581,5 +609,31 @@ func (t *turn) context(ctx context.Context) context.Context {
 func SendQueued(ctx context.Context) {
 	if t, ok := ctx.Value(turnKey{}).(*turn); ok {
 		t.pass()
+	}
+}
+
+func jobIDs(jobs []domain.Job) []int64 {
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	return ids
+}
+
+// renewLeases extends the leases of this process's work in flight every
+// third of the lease term, until ctx ends.
+func (s *Scheduler) renewLeases(ctx context.Context) {
+	every := s.st.LeaseTerm() / 3
+	for {
+		timer := s.clock.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		case <-timer.C():
+		}
+		if err := s.st.RenewLeases(ctx, s.clock.Now()); err != nil && ctx.Err() == nil {
+			s.log.Error("scheduler: renewing the leases of work in flight failed", "err", err)
+		}
 	}
 }

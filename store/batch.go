@@ -5,6 +5,7 @@ import (
 
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 )
@@ -20,8 +21,8 @@ func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent
 		return out, nil
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		advance, err := tx.PrepareContext(ctx, `UPDATE jobs SET session_at = ?, due_at = ?, attempts = 0
-			WHERE id = ? AND session_at = ?`)
+		advance, err := tx.PrepareContext(ctx, `UPDATE jobs SET session_at = ?, due_at = ?, attempts = 0,
+			claimed_by = '', lease_until = NULL WHERE id = ? AND session_at = ?`)
 		if err != nil {
 			return err
 		}
@@ -32,9 +33,10 @@ func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent
 		}
 		defer drop.Close()
 		insert, err := tx.PrepareContext(ctx, `INSERT INTO firings
-			(group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at, done_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING`)
+			(group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at, done_at,
+			 claimed_by, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -55,18 +57,16 @@ func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent
 				out[i].JobChanged = true
 				continue
 			}
-			res, err = insert.ExecContext(ctx, f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second), f.State,
-				strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt))
+			err = insert.QueryRowContext(ctx, f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second), f.State,
+				strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt),
+				s.lease.owner, s.firingLease(f)).Scan(&out[i].Firing.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // recorded before
+			}
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue
-			}
 			out[i].Created = true
-			if out[i].Firing.ID, err = res.LastInsertId(); err != nil {
-				return err
-			}
 		}
 		return nil
 	})
@@ -112,4 +112,13 @@ func (s *Store) GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]d
 		members[id] = append(members[id], user)
 	}
 	return groups, members, rows.Err()
+}
+
+// firingLease is the lease of a firing just recorded: one still to send is
+// this process's until its lease runs out.
+func (s *Store) firingLease(f domain.Firing) any {
+	if f.State != domain.FiringSending || !f.RetryAt.IsZero() {
+		return nil
+	}
+	return s.leaseUntil(f.CreatedAt)
 }

@@ -72,7 +72,7 @@ func (s *Store) UpdateGroup(ctx context.Context, groupID int64, c domain.GroupCh
 			if id == "" {
 				continue
 			}
-			if _, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, id); err != nil {
+			if _, err := s.txExec(ctx, tx, `INSERT INTO grants (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, groupID, id); err != nil {
 				return err
 			}
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -54,20 +55,17 @@ func (s *Store) RecordFiring(ctx context.Context, j domain.Job, f domain.Firing,
 		if err := advanceJob(ctx, tx, j, nextSession, nextDue); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO firings
+		created = false
+		err := tx.QueryRowContext(ctx, `INSERT INTO firings
 			(group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at, done_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING`,
+			ON CONFLICT (group_id, kind, session_at, lead_seconds) DO NOTHING RETURNING id`,
 			f.GroupID, f.Kind, f.SessionAt.Unix(), int64(f.Lead/time.Second), f.State,
-			strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt))
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+			strings.Join(f.Mentions, " "), toUnix(f.RetryAt), f.CreatedAt.Unix(), toUnix(f.DoneAt)).Scan(&f.ID)
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
-		created = true
-		f.ID, err = res.LastInsertId()
+		created = err == nil
 		return err
 	})
 	return f, created, err

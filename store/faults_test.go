@@ -120,6 +120,7 @@ func joinFailsThenWorks(t *testing.T, s *Store, g domain.Group, want sqlite3.Err
 }
 
 func TestJoinOnReadOnlyDatabase(t *testing.T) {
+	sqliteOnly(t, "PRAGMA query_only; TestJoinOnReadOnlyPostgres is PostgreSQL's")
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Circle", Capacity: 5})
 	if err := s.Join(context.Background(), g.ID, "alice", time.Now(), 0); err != nil {
@@ -131,6 +132,7 @@ func TestJoinOnReadOnlyDatabase(t *testing.T) {
 }
 
 func TestJoinOnFullDisk(t *testing.T) {
+	sqliteOnly(t, "a full disk made with PRAGMA max_page_count")
 	ctx := context.Background()
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Circle"})

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -68,22 +69,19 @@ func (s *Store) CreateGroup(ctx context.Context, g domain.Group, now time.Time) 
 		if g.Guidelines != "" {
 			version = 1
 		}
-		res, err := s.txExec(ctx, tx, `INSERT INTO groups
+		err := s.txQueryRow(ctx, tx, `INSERT INTO groups
 			(guild_id, name, name_key, kind, capacity, start_at, sessions, schedule, timezone,
 			 reminders, description, facilitator_id, channel_id, created_by, created_at, guidelines, guidelines_version,
 			 duration_minutes)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			g.GuildID, g.Name, domain.NameKey(g.Name), g.Kind, g.Capacity, toUnix(g.StartAt), g.Sessions,
 			g.Schedule, g.Timezone, g.Reminders, g.Description, g.FacilitatorID, g.ChannelID,
-			g.CreatedBy, g.CreatedAt.Unix(), g.Guidelines, version, int64(g.SessionLength()/time.Minute))
+			g.CreatedBy, g.CreatedAt.Unix(), g.Guidelines, version, int64(g.SessionLength()/time.Minute)).Scan(&g.ID)
 		if isUniqueViolation(err) {
 			return domain.ErrNameTaken
 		}
 		if err != nil {
 			return fmt.Errorf("create group: %w", err)
-		}
-		if g.ID, err = res.LastInsertId(); err != nil {
-			return err
 		}
 		return s.replan(ctx, tx, g.ID, now)
 	})
@@ -181,7 +179,7 @@ func (s *Store) ListGroups(ctx context.Context, guildID, userID string, limit in
 // it starts from their own rows, so costs nothing for most people.
 func (s *Store) waitingPlaces(ctx context.Context, guildID, userID string) (map[int64]int, error) {
 	rows, err := s.query(ctx, `SELECT w.group_id, (SELECT count(*) FROM waiting x WHERE x.group_id = w.group_id
-		AND x.list = 'seat' AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.rowid <= w.rowid)))
+		AND x.list = 'seat' AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.seq <= w.seq)))
 		FROM waiting w JOIN groups g ON g.id = w.group_id
 		WHERE w.user_id = ? AND w.list = 'seat' AND g.guild_id = ?`, userID, guildID)
 	if err != nil {
@@ -206,7 +204,7 @@ func (s *Store) waitingPlaces(ctx context.Context, guildID, userID string) (map[
 // only what the filter needs and stops at limit.
 func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string, filter domain.Filter, limit int, now time.Time) ([]string, error) {
 	cond := ""
-	args := []any{guildID, domain.NameKey(typed)}
+	args := []any{guildID, "%" + likeEscaper.Replace(domain.NameKey(typed)) + "%"}
 	switch filter {
 	case domain.JoinableGroup:
 		// The SQL narrows; Group.Enrolling decides.
@@ -220,7 +218,7 @@ func (s *Store) SearchGroups(ctx context.Context, guildID, userID, typed string,
 		args = append(args, userID)
 	}
 	rows, err := s.query(ctx, `SELECT g.name, g.kind, g.state, g.lock_at FROM groups g
-		WHERE g.guild_id = ? AND g.state <> 'archived' AND instr(g.name_key, ?) > 0`+cond+`
+		WHERE g.guild_id = ? AND g.state <> 'archived' AND g.name_key LIKE ? ESCAPE '!'`+cond+`
 		ORDER BY g.name_key`, args...)
 	if err != nil {
 		return nil, err
@@ -348,3 +346,7 @@ func (s *Store) Agreements(ctx context.Context, groupID int64) (map[string]int, 
 func (s *Store) ChannelIDs(ctx context.Context, guildID string) ([]string, error) {
 	return s.queryStrings(ctx, `SELECT channel_id FROM groups WHERE guild_id = ? AND channel_id <> ''`, guildID)
 }
+
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '!'
+// (a backslash is read differently by the two databases' string syntax).
+var likeEscaper = strings.NewReplacer("!", "!!", "%", "!%", "_", "!_")

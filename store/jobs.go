@@ -61,7 +61,11 @@ func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 		UNION ALL
 		SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL
 		UNION ALL
-		SELECT min(expires_at) FROM offers WHERE state IN ('pending', 'open'))`).Scan(&at)
+		SELECT min(expires_at) FROM offers WHERE state IN ('pending', 'open')
+		UNION ALL
+		SELECT min(lease_until) FROM jobs WHERE lease_until IS NOT NULL
+		UNION ALL
+		SELECT min(lease_until) FROM firings WHERE lease_until IS NOT NULL) AS wake`).Scan(&at)
 	if err != nil || !at.Valid {
 		return time.Time{}, false, err
 	}
@@ -79,7 +83,8 @@ func (s *Store) DueJobs(ctx context.Context, now time.Time, limit int) ([]domain
 // again while a worker runs it. It reports false when the job is gone or
 // already claimed.
 func (s *Store) ClaimJob(ctx context.Context, id int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = NULL WHERE id = ? AND due_at IS NOT NULL`, id)
+	res, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = NULL, claimed_by = ?, lease_until = coalesce(lease_until, ?)
+		WHERE id = ? AND due_at IS NOT NULL`, s.lease.owner, s.leaseUntil(time.Now()), id)
 	if err != nil {
 		return false, err
 	}
@@ -89,7 +94,7 @@ func (s *Store) ClaimJob(ctx context.Context, id int64) (bool, error) {
 
 // RetryJob makes a failed job due again at `at`, counting the attempt.
 func (s *Store) RetryJob(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = ?, attempts = attempts + 1 WHERE id = ?`, at.Unix(), id)
+	_, err := s.db.ExecContext(ctx, `UPDATE jobs SET due_at = ?, attempts = attempts + 1, claimed_by = '', lease_until = NULL WHERE id = ?`, at.Unix(), id)
 	return err
 }
 
@@ -97,27 +102,6 @@ func (s *Store) RetryJob(ctx context.Context, id int64, at time.Time) error {
 func (s *Store) FinishJob(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM jobs WHERE id = ?`, id)
 	return err
-}
-
-// RecoverInFlight makes due at `now` the jobs and reminder intents that a
-// previous run left in flight, and returns how many there were.
-func (s *Store) RecoverInFlight(ctx context.Context, now time.Time) (int, error) {
-	total := 0
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{
-			`UPDATE jobs SET due_at = ? WHERE due_at IS NULL`,
-			`UPDATE firings SET retry_at = ? WHERE state = 'sending' AND retry_at IS NULL`,
-		} {
-			res, err := tx.ExecContext(ctx, q, now.Unix())
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			total += int(n)
-		}
-		return nil
-	})
-	return total, err
 }
 
 const firingColumns = `id, group_id, kind, session_at, lead_seconds, state, mentions, parts_sent,
@@ -182,8 +166,9 @@ func (s *Store) DueFirings(ctx context.Context, now time.Time, limit int) ([]dom
 // not pick it again while a worker sends it. It reports false when it is
 // no longer being sent or already claimed.
 func (s *Store) ClaimFiring(ctx context.Context, id int64) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE firings SET retry_at = NULL
-		WHERE id = ? AND state = 'sending' AND retry_at IS NOT NULL`, id)
+	res, err := s.db.ExecContext(ctx, `UPDATE firings SET retry_at = NULL, claimed_by = ?,
+		lease_until = coalesce(lease_until, ?) WHERE id = ? AND state = 'sending' AND retry_at IS NOT NULL`,
+		s.lease.owner, s.leaseUntil(time.Now()), id)
 	if err != nil {
 		return false, err
 	}
@@ -216,7 +201,7 @@ func (s *Store) PartSent(ctx context.Context, id int64, parts int, allSent bool,
 	args := []any{parts, id}
 	if allSent {
 		q = `UPDATE firings SET parts_sent = ?, attempt_at = NULL, state = 'sent', done_at = ?, retry_at = NULL,
-			mentions = '' WHERE id = ?`
+			mentions = '', claimed_by = '', lease_until = NULL WHERE id = ?`
 		args = []any{parts, at.Unix(), id}
 	}
 	_, err := s.db.ExecContext(ctx, q, args...)
@@ -228,9 +213,10 @@ func (s *Store) PartSent(ctx context.Context, id int64, parts int, allSent bool,
 // time; otherwise the attempt time stays, and decides later whether a
 // re-send is still safe.
 func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcomeKnown bool) error {
-	q := `UPDATE firings SET retry_at = ? WHERE id = ? AND state = 'sending'`
+	q := `UPDATE firings SET retry_at = ?, claimed_by = '', lease_until = NULL WHERE id = ? AND state = 'sending'`
 	if outcomeKnown {
-		q = `UPDATE firings SET retry_at = ?, attempt_at = NULL WHERE id = ? AND state = 'sending'`
+		q = `UPDATE firings SET retry_at = ?, attempt_at = NULL, claimed_by = '', lease_until = NULL
+			WHERE id = ? AND state = 'sending'`
 	}
 	_, err := s.db.ExecContext(ctx, q, at.Unix(), id)
 	return err
@@ -240,8 +226,8 @@ func (s *Store) RetryFiring(ctx context.Context, id int64, at time.Time, outcome
 func (s *Store) FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error {
 	// Once it has ended, who was to be mentioned is not kept: membership is
 	// confidential, and the history is not needed.
-	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL, mentions = ''
-		WHERE id = ?`, state, at.Unix(), id)
+	_, err := s.db.ExecContext(ctx, `UPDATE firings SET state = ?, done_at = ?, retry_at = NULL, mentions = '',
+		claimed_by = '', lease_until = NULL WHERE id = ?`, state, at.Unix(), id)
 	return err
 }
 

@@ -131,6 +131,7 @@ func TestFiringIsRecordedOnce(t *testing.T) {
 // Start-up reads the next due time through an index, whatever the number
 // of jobs.
 func TestNextWakeUsesIndexes(t *testing.T) {
+	sqliteOnly(t, "SQLite's EXPLAIN QUERY PLAN")
 	s := openTest(t)
 	ctx := context.Background()
 	for _, q := range []string{

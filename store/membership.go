@@ -54,7 +54,7 @@ func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time
 			groupID, userID, now.Unix()); err != nil {
 			return err
 		}
-		if _, err = s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID); err != nil {
+		if _, err = s.txExec(ctx, tx, `INSERT INTO grants (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, groupID, userID); err != nil {
 			return err
 		}
 		// Their held seat is taken, and they wait no more.
@@ -102,11 +102,11 @@ func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joined
 // capacity: it undoes a leave whose channel change could not be made.
 func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		if _, err := s.txExec(ctx, tx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			groupID, userID, joinedAt.Unix()); err != nil {
 			return err
 		}
-		_, err := s.txExec(ctx, tx, `INSERT OR IGNORE INTO grants (group_id, user_id) VALUES (?, ?)`, groupID, userID)
+		_, err := s.txExec(ctx, tx, `INSERT INTO grants (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, groupID, userID)
 		return err
 	})
 }

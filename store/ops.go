@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -27,6 +28,9 @@ func (s *Store) Writable(ctx context.Context) error {
 const busyTimeout = 10 * time.Second
 
 func (s *Store) writeHealth(ctx context.Context) error {
+	if s.postgres {
+		return s.tx(ctx, func(tx *sql.Tx) error { return writeHealthRow(ctx, tx) })
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -50,16 +54,24 @@ func (s *Store) writeHealth(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS health (
-		id INTEGER PRIMARY KEY CHECK (id = 1), checked_at INTEGER NOT NULL)`); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO health (id, checked_at) VALUES (1, ?)
-		ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, time.Now().Unix()); err != nil {
+	if err := writeHealthRow(ctx, tx); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
+
+func writeHealthRow(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS health (
+		id INTEGER PRIMARY KEY CHECK (id = 1), checked_at BIGINT NOT NULL)`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO health (id, checked_at) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at`, time.Now().Unix())
+	return err
+}
+
+// ErrBackupPostgres is Backup asked of PostgreSQL, which has its own tools.
+var ErrBackupPostgres = errors.New("store: hearth backup copies SQLite; back PostgreSQL up with pg_dump")
 
 // ErrBackupExists is Backup refusing to overwrite a file.
 var ErrBackupExists = errors.New("store: backup destination exists")
@@ -69,6 +81,9 @@ var ErrBackupExists = errors.New("store: backup destination exists")
 // holds every transaction committed before it began and none after, and
 // it is compacted. An existing file at to is refused, never overwritten.
 func (s *Store) Backup(ctx context.Context, to string) error {
+	if s.postgres {
+		return ErrBackupPostgres
+	}
 	if _, err := os.Lstat(to); err == nil {
 		return fmt.Errorf("%w: %s", ErrBackupExists, to)
 	} else if !errors.Is(err, os.ErrNotExist) {

@@ -16,6 +16,7 @@ import (
 )
 
 func TestBackupWhileJoining(t *testing.T) {
+	sqliteOnly(t, "VACUUM INTO; PostgreSQL is backed up with pg_dump")
 	ctx := context.Background()
 	s := openTest(t)
 	g := mustCreate(t, s, domain.Group{Name: "Open Circle"})
@@ -104,6 +105,7 @@ func TestBackupWhileJoining(t *testing.T) {
 }
 
 func TestBackupRefusesAnExistingFile(t *testing.T) {
+	sqliteOnly(t, "backups are SQLite's")
 	s := openTest(t)
 	to := filepath.Join(t.TempDir(), "copy.db")
 	if err := os.WriteFile(to, nil, 0o600); err != nil {

@@ -18,7 +18,13 @@ func TestChangeAndPlanCommitTogether(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	cohort := domain.Group{GuildID: "g1", Name: "Cohort", Kind: domain.KindClosed, Schedule: "0 18 * * MON", Timezone: "UTC"}
 
-	if _, err := s.db.Exec(`CREATE TRIGGER fail_plan BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+	failPlan := `CREATE TRIGGER fail_plan BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END`
+	if onPG {
+		failPlan = `CREATE FUNCTION fail_plan() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'disk full'; END $$;
+			CREATE TRIGGER fail_plan BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION fail_plan()`
+	}
+	if _, err := s.db.Exec(failPlan); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateGroup(ctx, cohort, now); err == nil {
@@ -27,7 +33,11 @@ func TestChangeAndPlanCommitTogether(t *testing.T) {
 	if _, err := s.GroupByName(ctx, "g1", "Cohort"); !errors.Is(err, domain.ErrNoGroup) {
 		t.Fatalf("the group exists without its plan: %v", err)
 	}
-	if _, err := s.db.Exec(`DROP TRIGGER fail_plan`); err != nil {
+	dropFail := `DROP TRIGGER fail_plan`
+	if onPG {
+		dropFail = `DROP TRIGGER fail_plan ON jobs`
+	}
+	if _, err := s.db.Exec(dropFail); err != nil {
 		t.Fatal(err)
 	}
 

@@ -7,26 +7,51 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-sqlite3"
 
 	"hearth/domain"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// Store is Hearth's database.
+// Store is Hearth's database: SQLite, or PostgreSQL when several processes
+// share it.
 type Store struct {
-	db      *sql.DB
-	stmts   sync.Map      // query text → *sql.Stmt
-	planned chan struct{} // see PlanChanged
+	db       *sql.DB
+	postgres bool
+	stmts    sync.Map      // query text → *sql.Stmt
+	planned  chan struct{} // see PlanChanged
+	lease    leaseConfig   // see SetLease
 }
+
+// OpenDatabase opens the PostgreSQL database at url (postgres://…), or,
+// when url is empty, the SQLite database at path; either is migrated.
+func OpenDatabase(ctx context.Context, url, path string) (*Store, error) {
+	if url == "" {
+		return Open(ctx, path)
+	}
+	s, err := openPostgres(url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Postgres reports whether the store is PostgreSQL.
+func (s *Store) Postgres() bool { return s.postgres }
 
 // Open opens (creating if needed) the SQLite database at path and applies
 // every pending migration.
@@ -61,7 +86,7 @@ func openNoMigrate(path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &Store{db: db, planned: make(chan struct{}, 1)}, nil
+	return &Store{db: db, planned: make(chan struct{}, 1), lease: defaultLease()}, nil
 }
 
 // Close closes the database.
@@ -132,8 +157,16 @@ func (s *Store) txExec(ctx context.Context, tx *sql.Tx, query string, args ...an
 // Migrate applies the embedded migrations that the database has not seen yet,
 // each in its own transaction, and returns how many it applied.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	if s.postgres {
+		// Processes starting together migrate one after the other.
+		unlock, err := s.lockAcross(ctx, migrateLockKey)
+		if err != nil {
+			return 0, fmt.Errorf("migrate: %w", err)
+		}
+		defer unlock()
+	}
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -148,7 +181,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: name must start with a number", base)
 		}
-		body, err := migrations.ReadFile(name)
+		body, err := s.migrationBody(base)
 		if err != nil {
 			return applied, err
 		}
@@ -176,6 +209,11 @@ func (s *Store) applyMigration(ctx context.Context, version int, name, body stri
 		if _, err := tx.ExecContext(ctx, body); err != nil {
 			return err
 		}
+		if s.postgres {
+			if err := syncIdentities(ctx, tx); err != nil {
+				return err
+			}
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name)
 		applied = err == nil
 		return err
@@ -183,9 +221,59 @@ func (s *Store) applyMigration(ctx context.Context, version int, name, body stri
 	return applied, err
 }
 
+// migrationBody is the migration named base in this store's dialect:
+// PostgreSQL's own file under migrations/postgres/ if there is one, else the
+// shared file, translated.
+func (s *Store) migrationBody(base string) (string, error) {
+	if s.postgres {
+		if body, err := migrations.ReadFile("migrations/postgres/" + base); err == nil {
+			return string(body), nil
+		}
+	}
+	body, err := migrations.ReadFile("migrations/" + base)
+	if err != nil {
+		return "", err
+	}
+	if s.postgres {
+		return pgMigration(string(body)), nil
+	}
+	return string(body), nil
+}
+
 // tx runs fn in one transaction, committing when it returns nil.
+//
+// On SQLite the transaction takes the write lock at BEGIN (_txlock), so
+// transactions run one at a time. On PostgreSQL it is SERIALIZABLE, which
+// gives the same guarantee: the outcome is that of some order one after
+// the other, so a rule checked in it (capacity, a lock) still holds at
+// commit. PostgreSQL may refuse one of two that overlap; it is then run
+// again, so fn must not keep anything across calls but what it sets anew.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	if !s.postgres {
+		return s.txOnce(ctx, nil, fn)
+	}
+	opts := &sql.TxOptions{Isolation: sql.LevelSerializable}
+	for attempt := 1; ; attempt++ {
+		err := s.txOnce(ctx, opts, fn)
+		if !pgRetryable(err) || attempt == maxTxAttempts {
+			return err
+		}
+		// Jittered and growing, so that a crowd on one row thins out.
+		wait := time.Duration(rand.Int64N(int64(min(attempt, 20)) * int64(time.Millisecond)))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// maxTxAttempts bounds how often a transaction PostgreSQL refused for
+// overlapping another is run again.
+const maxTxAttempts = 200
+
+func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return storageError(err)
 	}
@@ -200,6 +288,12 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 // cannot take a write: read-only, full, or failing to read or write its
 // file. The transaction was rolled back; nothing of it remains.
 func storageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if pgStorageError(err) {
+		return fmt.Errorf("%w: %w", domain.ErrStorage, err)
+	}
 	var e sqlite3.Error
 	if !errors.As(err, &e) {
 		return err
@@ -214,5 +308,5 @@ func storageError(err error) error {
 // isUniqueViolation reports whether err is SQLite refusing a duplicate key.
 func isUniqueViolation(err error) bool {
 	var e sqlite3.Error
-	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique
+	return errors.As(err, &e) && e.ExtendedCode == sqlite3.ErrConstraintUnique || pgUniqueViolation(err)
 }

@@ -13,16 +13,6 @@ import (
 	"time"
 )
 
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "hearth.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func mustCreate(t *testing.T, s *Store, g domain.Group) domain.Group {
 	t.Helper()
 	if g.GuildID == "" {

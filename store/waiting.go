@@ -14,13 +14,13 @@ import (
 func (s *Store) AddWaiting(ctx context.Context, groupID int64, userID string, list domain.List, now time.Time) (int, error) {
 	var place int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, `INSERT INTO waiting (group_id, user_id, list, added_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`, groupID, userID, list, now.Unix()); err != nil {
+		if _, err := s.txExec(ctx, tx, `INSERT INTO waiting (group_id, user_id, list, added_at, seq)
+			VALUES (?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM waiting)) ON CONFLICT DO NOTHING`, groupID, userID, list, now.Unix()); err != nil {
 			return err
 		}
 		return s.txQueryRow(ctx, tx, `SELECT count(*) FROM waiting x, waiting w
 			WHERE w.group_id = ? AND w.list = ? AND w.user_id = ? AND x.group_id = w.group_id AND x.list = w.list
-			AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.rowid <= w.rowid))`,
+			AND (x.added_at < w.added_at OR (x.added_at = w.added_at AND x.seq <= w.seq))`,
 			groupID, list, userID).Scan(&place)
 	})
 	return place, err
@@ -39,7 +39,7 @@ func (s *Store) RemoveWaiting(ctx context.Context, groupID int64, userID string,
 
 // Waiting lists the people on one of a group's lists, in order.
 func (s *Store) Waiting(ctx context.Context, groupID int64, list domain.List) ([]string, error) {
-	return s.queryStrings(ctx, `SELECT user_id FROM waiting WHERE group_id = ? AND list = ? ORDER BY added_at, rowid`,
+	return s.queryStrings(ctx, `SELECT user_id FROM waiting WHERE group_id = ? AND list = ? ORDER BY added_at, seq`,
 		groupID, list)
 }
 
@@ -48,8 +48,9 @@ func (s *Store) Waiting(ctx context.Context, groupID int64, list domain.List) ([
 func (s *Store) MoveInterest(ctx context.Context, from, to int64) ([]string, error) {
 	var users []string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		users = nil // PostgreSQL may run this again
 		rows, err := tx.QueryContext(ctx, `SELECT user_id FROM waiting WHERE group_id = ? AND list = 'interest'
-			ORDER BY added_at, rowid`, from)
+			ORDER BY added_at, seq`, from)
 		if err != nil {
 			return err
 		}
@@ -87,6 +88,7 @@ func scanOffer(r rowScanner) (domain.Offer, error) {
 // false when there is no free seat or nobody waiting.
 func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (o domain.Offer, ok bool, err error) {
 	err = s.planTx(ctx, func(tx *sql.Tx) error {
+		o, ok = domain.Offer{}, false // PostgreSQL may run this again
 		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -103,7 +105,7 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 			AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.group_id = w.group_id AND m.user_id = w.user_id)
 			AND NOT EXISTS (SELECT 1 FROM offers o WHERE o.group_id = w.group_id AND o.user_id = w.user_id
 				AND o.state IN ('pending', 'open'))
-			ORDER BY w.added_at, w.rowid LIMIT 1`, groupID).Scan(&user, &since)
+			ORDER BY w.added_at, w.seq LIMIT 1`, groupID).Scan(&user, &since)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -113,12 +115,9 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 		if _, err := s.txExec(ctx, tx, `DELETE FROM waiting WHERE group_id = ? AND user_id = ? AND list = 'seat'`, groupID, user); err != nil {
 			return err
 		}
-		res, err := s.txExec(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since)
-			VALUES (?, ?, 'pending', ?, ?, ?)`, groupID, user, now.Unix(), expires.Unix(), since)
-		if err != nil {
-			return err
-		}
-		id, err := res.LastInsertId()
+		var id int64
+		err = s.txQueryRow(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since)
+			VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id`, groupID, user, now.Unix(), expires.Unix(), since).Scan(&id)
 		o, ok = domain.Offer{ID: id, GroupID: groupID, UserID: user, State: domain.OfferPending,
 			OfferedAt: time.Unix(now.Unix(), 0).UTC(), ExpiresAt: time.Unix(expires.Unix(), 0).UTC()}, true
 		return err
@@ -156,8 +155,10 @@ func (s *Store) SetOfferState(ctx context.Context, id int64, state domain.OfferS
 func (s *Store) ExpireOffers(ctx context.Context, now time.Time) ([]int64, error) {
 	var ids []int64
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO waiting (group_id, user_id, list, added_at)
-			SELECT group_id, user_id, 'seat', waited_since FROM offers WHERE state = 'pending' AND expires_at <= ?
+		ids = nil // PostgreSQL may run this again
+		if _, err := tx.ExecContext(ctx, `INSERT INTO waiting (group_id, user_id, list, added_at, seq)
+			SELECT group_id, user_id, 'seat', waited_since, (SELECT coalesce(max(seq), 0) + 1 FROM waiting) + id
+			FROM offers WHERE state = 'pending' AND expires_at <= ?
 			ON CONFLICT DO NOTHING`, now.Unix()); err != nil {
 			return err
 		}

@@ -30,7 +30,9 @@ type Config struct {
 		Shards     string `toml:"shards"` // "auto": shard_count from GET /gateway/bot
 	} `toml:"discord"`
 	Store struct {
-		Path string `toml:"path"`
+		Path     string `toml:"path"`
+		URL      string `toml:"url"`      // postgres://…: PostgreSQL, shared by several processes
+		Instance string `toml:"instance"` // this process's name among them; empty: host-pid
 	} `toml:"store"`
 	Defaults struct {
 		Timezone string `toml:"timezone"`
@@ -83,6 +85,9 @@ func loadConfig(path string, needToken bool) (Config, error) {
 	if tok := os.Getenv("HEARTH_DISCORD_TOKEN"); tok != "" {
 		c.Discord.Token = tok
 	}
+	if u := os.Getenv("HEARTH_STORE_URL"); u != "" {
+		c.Store.URL = u
+	}
 	return c, c.validate(needToken)
 }
 
@@ -105,8 +110,11 @@ func (c Config) validate(needToken bool) error {
 	if err := c.validateInteractions(); err != nil {
 		return err
 	}
-	if strings.TrimSpace(c.Store.Path) == "" {
+	if strings.TrimSpace(c.Store.Path) == "" && c.Store.URL == "" {
 		return errors.New("config: store.path is empty")
+	}
+	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		return errors.New("config: store.url must be a PostgreSQL URL (postgres://user:password@host/database), or empty for SQLite at store.path")
 	}
 	if _, err := domain.LoadTimezone(c.Defaults.Timezone); err != nil {
 		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", c.Defaults.Timezone)

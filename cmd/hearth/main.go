@@ -51,9 +51,12 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "config.toml", "path of the configuration file")
-	var backupTo string
+	var backupTo, fromSQLite string
 	if cmd == "backup" {
 		fs.StringVar(&backupTo, "to", "", "path of the copy to write; must not exist")
+	}
+	if cmd == "migrate" {
+		fs.StringVar(&fromSQLite, "from-sqlite", "", "copy this SQLite database into the empty PostgreSQL one at store.url")
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,6 +67,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	}
 	switch cmd {
 	case "migrate":
+		if fromSQLite != "" {
+			return copyFromSQLite(ctx, cfg, fromSQLite, stdout)
+		}
 		return migrate(ctx, cfg, stdout)
 	case "backup":
 		return backup(ctx, cfg, backupTo, stdout)
@@ -74,12 +80,12 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 }
 
 func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
-	st, err := store.Open(ctx, cfg.Store.Path)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(stdout, "database %s is up to date\n", cfg.Store.Path)
+	fmt.Fprintf(stdout, "database %s is up to date\n", databaseName(cfg))
 	return nil
 }
 
@@ -118,7 +124,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	if clock == nil {
 		clock = domain.SystemClock{}
 	}
-	st, err := store.Open(ctx, cfg.Store.Path)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -134,7 +140,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 		return err
 	}
 	b.SetGlobalRateLimit(cfg.Discord.RESTRate)
-	locks := &grouplock.Locks{}
+	// On PostgreSQL several processes may serve one group: its lock is
+	// taken in the database too.
+	locks := &grouplock.Locks{Across: st.LockGroup}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
 	svc := &groups.Service{Store: st, People: st, Discord: b, Voice: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
 	key, err := st.Secret(ctx, "buttons")

@@ -16,6 +16,11 @@ type GuildLocks = Keyed[string]
 
 // Keyed is a lock per key, made when first taken and dropped when free.
 type Keyed[K comparable] struct {
+	// Across, when set, is also taken (after the in-process lock) for the
+	// key: a lock shared with other processes, such as the store's
+	// PostgreSQL advisory lock.
+	Across func(ctx context.Context, key K) (unlock func(), err error)
+
 	mu    sync.Mutex
 	locks map[K]*groupLock
 }
@@ -53,7 +58,18 @@ func (l *Keyed[K]) Lock(ctx context.Context, id K) (unlock func(), err error) {
 		release()
 		return nil, ctx.Err()
 	}
+	unlockAcross := func() {}
+	if l.Across != nil {
+		u, err := l.Across(ctx, id)
+		if err != nil {
+			<-gl.held
+			release()
+			return nil, err
+		}
+		unlockAcross = u
+	}
 	return func() {
+		unlockAcross()
 		<-gl.held
 		release()
 	}, nil

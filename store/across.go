@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"hash/fnv"
+)
+
+// Locks across processes. Work on one group that spans the database and
+// Discord (join, leave, archive, reconciliation) is serialised within a
+// process by internal/grouplock; on PostgreSQL, where several processes
+// share the database, LockGroup serialises it between them too. SQLite
+// serves one process, whose in-process lock is all there is to take.
+
+// PostgreSQL advisory locks: groups by id in the one-key space; the rest
+// in the two-key space (a separate one), by namespace and key.
+const (
+	guildLockSpace = 1
+	migrateLockKey = -1 // in the one-key space: no group has a negative id
+)
+
+// LockGroup takes group id's lock shared by every process on the database
+// and returns its release, or ctx's error if ctx ends first. On SQLite it
+// takes nothing.
+func (s *Store) LockGroup(ctx context.Context, id int64) (func(), error) {
+	if !s.postgres {
+		return func() {}, nil
+	}
+	return s.lockAcross(ctx, id)
+}
+
+// LockGuild is LockGroup for a server's settings.
+func (s *Store) LockGuild(ctx context.Context, guildID string) (func(), error) {
+	if !s.postgres {
+		return func() {}, nil
+	}
+	h := fnv.New32a()
+	h.Write([]byte(guildID))
+	return s.advisoryLock(ctx, `SELECT pg_advisory_lock(?, ?)`, `SELECT pg_advisory_unlock(?, ?)`,
+		guildLockSpace, int32(h.Sum32()))
+}
+
+func (s *Store) lockAcross(ctx context.Context, key int64) (func(), error) {
+	return s.advisoryLock(ctx, `SELECT pg_advisory_lock(?)`, `SELECT pg_advisory_unlock(?)`, key)
+}
+
+// advisoryLock holds a session advisory lock on a connection of its own for
+// as long as the caller's work takes: the work's own queries go through
+// the pool, and may commit before the lock is released. Should the release
+// fail, the connection is closed, which releases it.
+func (s *Store) advisoryLock(ctx context.Context, lock, unlock string, key ...any) (func(), error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, storageError(err)
+	}
+	if _, err := conn.ExecContext(ctx, lock, key...); err != nil {
+		// A wait cut short by ctx may have left the connection mid-query.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("lock across processes: %w", storageError(err))
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.Background(), unlock, key...); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"hearth/domain"
+)
+
+// The same store operations on SQLite and PostgreSQL, side by side in one
+// run: go test -run '^$' -bench BenchmarkDialects ./store
+//
+// PostgreSQL here is the tests' local server (unix socket, fsync off), so
+// the numbers compare the two stores' code paths, not a production disk.
+
+func BenchmarkDialects(b *testing.B) {
+	if onPG {
+		b.Skip("runs both dialects in the first pass")
+	}
+	dialects := []struct {
+		name string
+		open func(b *testing.B) *Store
+	}{
+		{"sqlite", openBench},
+		{"postgres", func(b *testing.B) *Store { return openPostgresTest(b) }},
+	}
+	for _, d := range dialects {
+		b.Run("join-leave/"+d.name, func(b *testing.B) {
+			s := d.open(b)
+			g := createBenchGroups(b, s, "g", "join", 1, 1000)[0]
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				u := fmt.Sprintf("u%d", i%500)
+				i++
+				if err := s.Join(ctx, g.ID, u, time.Now(), 0); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Leave(ctx, g.ID, u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("join-contended-16/"+d.name, func(b *testing.B) {
+			s := d.open(b)
+			groups := createBenchGroups(b, s, "g", "contended", 1, 1000)
+			ctx := context.Background()
+			var n atomic.Int64
+			b.SetParallelism(8) // 8 goroutines a core: 16 on this 2-core machine
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					u := fmt.Sprintf("u%d", n.Add(1))
+					if err := s.Join(ctx, groups[0].ID, u, time.Now(), 0); err != nil && err != domain.ErrFull {
+						b.Error(err)
+						return
+					}
+					if _, err := s.Leave(ctx, groups[0].ID, u); err != nil && err != domain.ErrNotMember {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+		b.Run("claim-100-due-jobs/"+d.name, func(b *testing.B) {
+			s := d.open(b)
+			ctx := context.Background()
+			now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+			for _, g := range createBenchGroups(b, s, "g", "due", 200, 10) {
+				if err := s.ReplaceJobs(ctx, g.ID, []domain.Job{{GroupID: g.ID, Kind: domain.JobReminder,
+					SessionAt: now.Add(time.Hour), Lead: 30 * time.Minute, DueAt: now}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				jobs, err := s.ClaimDueJobs(ctx, now, 100)
+				if err != nil || len(jobs) != 100 {
+					b.Fatalf("claimed %d: %v", len(jobs), err)
+				}
+				b.StopTimer()
+				if _, err := s.exec(ctx, `UPDATE jobs SET claimed_by = '', lease_until = NULL`); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
