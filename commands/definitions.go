@@ -88,6 +88,8 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 			str("description", "group_edit_description", false, domain.MaxDescriptionLen),
 			intOpt("capacity", "group_edit_capacity", 1, domain.MaxCapacity),
 			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator")),
+		sub("round", "group_round", groupOpt("group_round_group"),
+			option(discordgo.ApplicationCommandOptionUser, "add", "group_round_add")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 
@@ -114,6 +116,13 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		option(discordgo.ApplicationCommandOptionBoolean, "discreet", "setup_discreet"))
 	setup.DefaultMemberPermissions = &manageGuild
 
+	mode := option(discordgo.ApplicationCommandOptionString, "mode", "reminders_mode")
+	mode.Required = true
+	mode.Choices = []*discordgo.ApplicationCommandOptionChoice{choice("channel", "choice_remind_channel"),
+		choice("dm", "choice_remind_dm"), choice("off", "choice_remind_off")}
+	ownGroup := option(discordgo.ApplicationCommandOptionString, "group", "reminders_group")
+	ownGroup.Autocomplete, ownGroup.MaxLength = true, domain.MaxNameLen
+
 	cmds := []*discordgo.ApplicationCommand{
 		command("groups", "groups"),
 		command("join", "join", groupOpt("join_group")),
@@ -121,6 +130,7 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		group,
 		setup,
 		command("support", "support"),
+		command("reminders", "reminders", mode, ownGroup),
 	}
 	if global {
 		// Applications made since mid-2024 default to guild and user

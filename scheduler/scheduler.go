@@ -83,6 +83,14 @@ type Store interface {
 	FinishFiring(ctx context.Context, id int64, state domain.FiringState, at time.Time) error
 	PruneFirings(ctx context.Context, before time.Time) (int64, error)
 	ExpireOffers(ctx context.Context, now time.Time) ([]int64, error)
+	// Session posts and reminder choices (sessions.go).
+	SessionDuration(ctx context.Context, groupID int64) (time.Duration, error)
+	ReminderModes(ctx context.Context, ids []int64) (map[int64]map[string]domain.ReminderMode, error)
+	PendingDMs(ctx context.Context, firingID int64) ([]domain.ReminderDM, error)
+	ClosedDMs(ctx context.Context, firingID int64) ([]string, error)
+	BeginDM(ctx context.Context, firingID int64, userID string, at time.Time) error
+	FinishDM(ctx context.Context, firingID int64, guildID, userID, state string, now time.Time) error
+	UserLocale(ctx context.Context, userID string) (string, error)
 }
 
 // Ended reminder records are deleted once their session is this old,
@@ -131,6 +139,7 @@ type Scheduler struct {
 
 	metrics *metrics.Metrics // see SetMetrics; nil counts nothing
 	offers  Offerer          // see SetOfferer; nil: no waitlists
+	key     []byte           // see SetKey
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -346,6 +355,8 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now
 		return nil
 	case domain.JobReminder:
 		return s.fireReminder(ctx, q, j, now)
+	case domain.JobSessionStart:
+		return s.fireSessionStart(ctx, q, j, now)
 	}
 	s.log.Error("scheduler: unknown job kind; dropping it", "group", j.GroupID, "kind", j.Kind)
 	return s.st.FinishJob(ctx, j.ID)

@@ -67,6 +67,12 @@ func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent
 			if out[i].Firing.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
+			for _, user := range f.DMs {
+				if _, err := s.txExec(ctx, tx, `INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (?, ?, 'sending')`,
+					out[i].Firing.ID, user); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

@@ -144,6 +144,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 		DefaultTimezone: cfg.Defaults.Timezone, DeleteOnArchive: deleteOnArchive, Metrics: m}
 	sched := scheduler.New(st, b, svc, clock, log)
 	sched.SetOfferer(svc)
+	sched.SetKey(key)
 	sched.SetMetrics(m)
 	if cfg.HTTP.Listen != "" {
 		stopHTTP, err := serveHTTP(cfg.HTTP.Listen, h.httpLn, m, b, st, log)
