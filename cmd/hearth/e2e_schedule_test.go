@@ -10,11 +10,12 @@ import (
 	"hearth/internal/fakediscord"
 )
 
-// reminders returns the bot's messages in a channel (not interaction replies).
+// reminders returns the bot's messages in a channel (not interaction
+// replies, not session posts).
 func (w *world) reminders(channelID string) []fakediscord.Message {
 	var out []fakediscord.Message
 	for _, m := range w.fake.Messages(channelID) {
-		if m.AuthorID == w.fake.BotUserID && m.InteractionID == "" && !m.Ephemeral {
+		if m.AuthorID == w.fake.BotUserID && m.InteractionID == "" && !m.Ephemeral && !isSessionPost(m) {
 			out = append(out, m)
 		}
 	}
