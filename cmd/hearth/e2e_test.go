@@ -34,8 +34,8 @@ func TestCommandsRegisteredInOneBulkOverwrite(t *testing.T) {
 	if puts != 1 {
 		t.Fatalf("%d bulk overwrites, want 1", puts)
 	}
-	if n := len(w.fake.RegisteredCommands(w.guild)); n != 6 {
-		t.Fatalf("%d commands registered to the guild, want 6 (groups, join, leave, group, setup, support)", n)
+	if n := len(w.fake.RegisteredCommands(w.guild)); n != 7 {
+		t.Fatalf("%d commands registered to the guild, want 7 (groups, join, leave, group, setup, support, reminders)", n)
 	}
 }
 
