@@ -157,18 +157,8 @@ func (b *Bot) SendDM(ctx context.Context, userID, content string, bs []groups.Bu
 	if err != nil {
 		return err
 	}
-	row := discordgo.ActionsRow{}
-	for _, bt := range bs {
-		style := discordgo.SecondaryButton
-		if bt.Primary {
-			style = discordgo.PrimaryButton
-		}
-		row.Components = append(row.Components, discordgo.Button{CustomID: bt.CustomID, Label: bt.Label, Style: style})
-	}
-	msg := outgoingMessage{Content: content, AllowedMentions: noMentions, Nonce: nonce, EnforceNonce: nonce != ""}
-	if len(row.Components) > 0 {
-		msg.Components = []discordgo.MessageComponent{row}
-	}
+	msg := outgoingMessage{Content: content, AllowedMentions: noMentions, Components: buttonRow(bs),
+		Nonce: nonce, EnforceNonce: nonce != ""}
 	endpoint := discordgo.EndpointChannelMessages(ch.ID)
 	err = b.retry(ctx, nonce != "", func(opts ...discordgo.RequestOption) error {
 		_, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
@@ -185,9 +175,15 @@ func (b *Bot) SendDM(ctx context.Context, userID, content string, bs []groups.Bu
 // one else. A nonce makes Discord drop a repeat of the same message sent
 // within a few minutes, so a retry after a lost answer is harmless.
 func (b *Bot) SendMessage(ctx context.Context, channelID, content string, mentionIDs []string, nonce string) error {
+	return b.SendWithButtons(ctx, channelID, content, mentionIDs, nil, nonce)
+}
+
+// SendWithButtons is SendMessage with buttons under the message.
+func (b *Bot) SendWithButtons(ctx context.Context, channelID, content string, mentionIDs []string, bs []groups.Button, nonce string) error {
 	msg := outgoingMessage{
 		Content:         content,
 		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}, Users: mentionIDs},
+		Components:      buttonRow(bs),
 		Nonce:           nonce,
 		EnforceNonce:    nonce != "",
 	}
@@ -243,6 +239,54 @@ func (b *Bot) RenameChannel(ctx context.Context, channelID, name, topic string) 
 	data := &discordgo.ChannelEdit{Name: name, Topic: topic}
 	return b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
 		_, err := b.session.ChannelEditComplex(channelID, data, opts...)
+		return err
+	})
+}
+
+// buttonRow lays out up to five buttons in one row; none, no row.
+func buttonRow(bs []groups.Button) []discordgo.MessageComponent {
+	if len(bs) == 0 {
+		return nil
+	}
+	row := discordgo.ActionsRow{}
+	for _, bt := range bs {
+		style := discordgo.SecondaryButton
+		if bt.Primary {
+			style = discordgo.PrimaryButton
+		}
+		row.Components = append(row.Components, discordgo.Button{CustomID: bt.CustomID, Label: bt.Label, Style: style})
+	}
+	return []discordgo.MessageComponent{row}
+}
+
+// PostMessage posts content with buttons in a channel, pinging nobody,
+// and returns the message's id. Not retried after a timeout: it has no
+// nonce, and a second post would be worse than none.
+func (b *Bot) PostMessage(ctx context.Context, channelID, content string, bs []groups.Button) (string, error) {
+	msg := outgoingMessage{Content: content, AllowedMentions: noMentions, Components: buttonRow(bs)}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	var m discordgo.Message
+	err := b.retry(ctx, false, func(opts ...discordgo.RequestOption) error {
+		body, err := b.session.RequestWithBucketID("POST", endpoint, msg, endpoint, opts...)
+		if err == nil {
+			err = json.Unmarshal(body, &m)
+		}
+		return err
+	})
+	return m.ID, err
+}
+
+// EditMessage replaces a message's content and buttons, pinging nobody.
+// Setting the same again changes nothing, so it is retried.
+func (b *Bot) EditMessage(ctx context.Context, channelID, messageID, content string, bs []groups.Button) error {
+	components := buttonRow(bs)
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	edit := &discordgo.MessageEdit{ID: messageID, Channel: channelID, Content: &content, Components: &components,
+		AllowedMentions: noMentions}
+	return b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
+		_, err := b.session.ChannelMessageEditComplex(edit, opts...)
 		return err
 	})
 }

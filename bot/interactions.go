@@ -102,12 +102,14 @@ func callback(in *commands.Interaction, resp commands.Response) *discordgo.Inter
 	case resp.Modal != nil:
 		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseModal, Data: modal(resp.Modal)}
 	}
-	typ := discordgo.InteractionResponseChannelMessageWithSource
+	typ, flags := discordgo.InteractionResponseChannelMessageWithSource, discordgo.MessageFlagsEphemeral
 	if resp.Update && in.Type == commands.TypeComponent {
-		typ = discordgo.InteractionResponseUpdateMessage
+		// An update keeps the message as it is, ephemeral or not (a talking
+		// round's post is for the whole channel).
+		typ, flags = discordgo.InteractionResponseUpdateMessage, 0
 	}
 	return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{
-		Content: resp.Content, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions,
+		Content: resp.Content, Flags: flags, AllowedMentions: noMentions,
 		Components: buttons(resp.Buttons), Embeds: notice(resp.Notice), Files: files(resp.Files)}}
 }
 

@@ -44,6 +44,18 @@ type Store interface {
 	SessionMarks(ctx context.Context, groupID int64, from, to time.Time) ([]domain.SessionMark, error)
 	MarkedSessions(ctx context.Context, groupID int64, limit int) ([]time.Time, error)
 	SearchGroups(ctx context.Context, guildID, userID, typed string, filter domain.Filter, limit int, now time.Time) ([]string, error)
+	// Sessions: check-in, reminder choice, talking rounds.
+	SessionDuration(ctx context.Context, groupID int64) (time.Duration, error)
+	MarkSession(ctx context.Context, groupID int64, sessionAt time.Time, userID string, mark domain.Mark, now time.Time) (domain.Mark, error)
+	SetReminderMode(ctx context.Context, guildID, userID string, groupID int64, mode domain.ReminderMode) error
+	TakeDMNotice(ctx context.Context, userID string) (string, bool, error)
+	PresentMembers(ctx context.Context, groupID int64, now time.Time) ([]string, error)
+	StartRound(ctx context.Context, groupID int64, channelID string, users []string, now time.Time) (domain.Round, error)
+	SetRoundMessage(ctx context.Context, id int64, messageID string) error
+	DropRound(ctx context.Context, id int64) error
+	Round(ctx context.Context, id int64) (domain.Round, error)
+	AdvanceRound(ctx context.Context, id int64, position int, outcome string, now time.Time) (domain.Round, error)
+	AddToRound(ctx context.Context, groupID int64, userID string) (domain.Round, error)
 }
 
 // Permissions tells a member's server-wide permissions. Moderator checks use
@@ -93,7 +105,7 @@ func (a *App) Router() *Router {
 		}
 		return Reply(Printer(in).UnknownCmd()), nil
 	}
-	r := NewRouter(unknown, Observe(a.Metrics), Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, a.rememberLocale, GuildOnly)
+	r := NewRouter(unknown, Observe(a.Metrics), Deadline(deferAfter, a.Log), Errors(a.Log), Recover, RequireUser, a.rememberLocale, GuildOnly, a.tellDMClosed)
 
 	r.Handle("groups", a.listGroups)
 	r.Handle("join", a.join)
@@ -121,7 +133,13 @@ func (a *App) Router() *Router {
 	r.HandleComponent(groups.JoinCohortID, a.joinCohort)   // in a direct message
 	r.Handle("group waitlist", a.managed(a.showWaitlist))
 	r.Handle("group next", a.managed(a.nextCohort), a.moderators)
-	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next", "edit", "attendance"} {
+	r.Handle("group round", a.managed(a.startRound))
+	r.HandleComponent(groups.RoundID, a.roundTurn) // on the round's post in the group's channel
+	r.HandleComponent(groups.CheckInID, a.checkIn) // on the session post
+	r.HandleComponent(groups.ExcuseID, a.excuse)   // on the session post and reminders (also by direct message)
+	r.Handle("reminders", a.setReminders)
+	r.HandleAutocomplete("reminders", a.suggestMine)
+	for _, sub := range []string{"start", "schedule", "info", "members", "remove", "archive", "guidelines", "waitlist", "next", "edit", "attendance", "round"} {
 		r.HandleAutocomplete("group "+sub, a.suggestManaged)
 	}
 

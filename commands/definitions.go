@@ -92,6 +92,8 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 			option(discordgo.ApplicationCommandOptionUser, "facilitator", "group_edit_facilitator"),
 			option(discordgo.ApplicationCommandOptionBoolean, "voice", "group_edit_voice")),
 		sub("attendance", "group_attendance", groupOpt("group_attendance_group")),
+		sub("round", "group_round", groupOpt("group_round_group"),
+			option(discordgo.ApplicationCommandOptionUser, "add", "group_round_add")),
 	)
 	group.DefaultMemberPermissions = &manageChannels
 
@@ -120,6 +122,13 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		option(discordgo.ApplicationCommandOptionBoolean, "crisis_words", "setup_crisis_words"))
 	setup.DefaultMemberPermissions = &manageGuild
 
+	mode := option(discordgo.ApplicationCommandOptionString, "mode", "reminders_mode")
+	mode.Required = true
+	mode.Choices = []*discordgo.ApplicationCommandOptionChoice{choice("channel", "choice_remind_channel"),
+		choice("dm", "choice_remind_dm"), choice("off", "choice_remind_off")}
+	ownGroup := option(discordgo.ApplicationCommandOptionString, "group", "reminders_group")
+	ownGroup.Autocomplete, ownGroup.MaxLength = true, domain.MaxNameLen
+
 	cmds := []*discordgo.ApplicationCommand{
 		command("groups", "groups"),
 		command("join", "join", groupOpt("join_group")),
@@ -129,6 +138,7 @@ func Definitions(global bool) []*discordgo.ApplicationCommand {
 		command("support", "support"),
 		command("mydata", "mydata"),
 		command("forget", "forget"),
+		command("reminders", "reminders", mode, ownGroup),
 	}
 	if global {
 		// Applications made since mid-2024 default to guild and user

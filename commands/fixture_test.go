@@ -140,6 +140,14 @@ func (f *fakeChannels) RenameChannel(_ context.Context, channelID, name, topic s
 	return f.record("RenameChannel", channelID, name, topic)
 }
 
+func (f *fakeChannels) PostMessage(_ context.Context, channelID, content string, _ []groups.Button) (string, error) {
+	return "1", f.record("PostMessage", channelID, content)
+}
+
+func (f *fakeChannels) EditMessage(_ context.Context, channelID, messageID, content string, _ []groups.Button) error {
+	return f.record("EditMessage", channelID, messageID, content)
+}
+
 // took returns the calls since the last took, and forgets them.
 func (f *fakeChannels) took() []string {
 	f.mu.Lock()

@@ -46,6 +46,7 @@ type Firing struct {
 	Lead      time.Duration
 	State     FiringState
 	Mentions  []string // the members when the intent was recorded
+	DMs       []string // members reminded by direct message (recorded with the intent; not read back)
 	PartsSent int      // messages of a split reminder confirmed so far
 	Attempts  int
 	AttemptAt time.Time // a send began then and its outcome is unknown; zero otherwise

@@ -216,7 +216,29 @@ func PlanJobs(g Group, existing []Job, now time.Time) (Plan, error) {
 		out.Jobs = append(out.Jobs, Job{Kind: JobReminder, SessionAt: session, Lead: lead,
 			DueAt: session.Add(-lead), UntilAt: p.last})
 	}
+	if j, ok := p.sessionStartJob(existing, now); ok {
+		out.Jobs = append(out.Jobs, j)
+	}
 	return out, nil
+}
+
+// sessionStartJob is the job that posts the next session's check-in post:
+// at the first session not yet begun, or at one begun in the last
+// MaxDuration that is still planned and not posted (re-planning must not
+// lose the post of a session under way; the firings table keeps it once).
+func (p plan) sessionStartJob(existing []Job, now time.Time) (Job, bool) {
+	session := p.sessionAfter(now.Add(-time.Nanosecond))
+	for _, old := range existing {
+		if old.Kind == JobSessionStart && old.SessionAt.After(now.Add(-MaxDuration)) &&
+			(session.IsZero() || old.SessionAt.Before(session)) &&
+			p.sessionAfter(old.SessionAt.Add(-time.Nanosecond)).Equal(old.SessionAt) {
+			session = old.SessionAt
+		}
+	}
+	if session.IsZero() {
+		return Job{}, false
+	}
+	return Job{Kind: JobSessionStart, SessionAt: session, DueAt: session, UntilAt: p.last}, true
 }
 
 // NextReminder is the session a reminder job with lead time lead moves on

@@ -58,24 +58,11 @@ func sessionEndJob(g Group, p plan, now time.Time) (Job, bool) {
 // channel during a session to have attended it.
 const MinAttendance = 10 * time.Minute
 
-// Marks a member leaves on one session (session_marks).
-const (
-	MarkHere    = "here"    // pressed I'm here during the session
-	MarkExcused = "excused" // said they can't make it
-)
-
 // VoiceInterval is a stretch of time someone spent in a group's voice
 // channel; Left is zero while they are still there.
 type VoiceInterval struct {
 	UserID       string
 	Joined, Left time.Time
-}
-
-// SessionMark is what a member said about one session.
-type SessionMark struct {
-	UserID    string
-	SessionAt time.Time
-	Mark      string
 }
 
 // VoiceTime is how long intervals overlap [start, end); an open interval
@@ -121,7 +108,7 @@ const (
 // AttendanceOf is a member's attendance at the session [start, start+length):
 // attended with at least MinAttendance in its voice channel during it, or a
 // 'here' mark; else excused with an 'excused' mark; else absent.
-func AttendanceOf(start time.Time, length time.Duration, voice []VoiceInterval, mark string, now time.Time) Presence {
+func AttendanceOf(start time.Time, length time.Duration, voice []VoiceInterval, mark Mark, now time.Time) Presence {
 	switch {
 	case mark == MarkHere, VoiceTime(voice, start, start.Add(length), now) >= MinAttendance:
 		return Attended
@@ -165,7 +152,7 @@ func Attendance(sessions []time.Time, length time.Duration, members []string, vo
 		user string
 		at   int64
 	}
-	markOf := map[key]string{}
+	markOf := map[key]Mark{}
 	for _, m := range marks {
 		markOf[key{m.UserID, m.SessionAt.Unix()}] = m.Mark
 	}

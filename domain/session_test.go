@@ -12,7 +12,7 @@ func TestAttendanceOf(t *testing.T) {
 	cases := []struct {
 		name  string
 		voice []VoiceInterval
-		mark  string
+		mark  Mark
 		want  Presence
 	}{
 		{"ten minutes exactly", []VoiceInterval{{Joined: at(0), Left: at(10)}}, "", Attended},

@@ -36,6 +36,10 @@ type Channels interface {
 	SendDM(ctx context.Context, userID, content string, buttons []Button, nonce string) error
 	// RenameChannel sets a group channel's name and topic.
 	RenameChannel(ctx context.Context, channelID, name, topic string) error
+	// PostMessage posts in a channel with buttons, pinging nobody, and
+	// returns the message's id; EditMessage replaces its content and buttons.
+	PostMessage(ctx context.Context, channelID, content string, buttons []Button) (string, error)
+	EditMessage(ctx context.Context, channelID, messageID, content string, buttons []Button) error
 }
 
 // Store is what a group's life needs of the database.

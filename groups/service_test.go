@@ -36,6 +36,10 @@ func (c *channels) SendMessage(context.Context, string, string, []string, string
 }
 func (c *channels) SendDM(context.Context, string, string, []Button, string) error { return nil }
 func (c *channels) RenameChannel(context.Context, string, string, string) error    { return nil }
+func (c *channels) PostMessage(context.Context, string, string, []Button) (string, error) {
+	return "", nil
+}
+func (c *channels) EditMessage(context.Context, string, string, string, []Button) error { return nil }
 
 // A leave that waited for the group's lock while reconciliation remade the
 // group's channel removes access on the new channel, not the old one

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"hearth/domain"
+	"hearth/groups"
 	"hearth/messages"
 )
 
@@ -68,6 +69,10 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 	if err != nil {
 		return err
 	}
+	modes, err := s.st.ReminderModes(ctx, ids)
+	if err != nil {
+		return err
+	}
 	intents := make([]domain.FiringIntent, 0, len(jobs))
 	skips := make([]string, 0, len(jobs))
 	for _, j := range jobs {
@@ -79,7 +84,7 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 			}
 			continue
 		}
-		in, skip := s.reminderIntent(g, members[g.ID], j, now)
+		in, skip := s.reminderIntent(g, members[g.ID], modes[g.ID], j, now)
 		intents = append(intents, in)
 		skips = append(skips, skip)
 	}
@@ -109,7 +114,7 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 // reminderIntent works out what to record for the due reminder job j of
 // group g: the firing, and the session the job moves on to. skip says why
 // the reminder is not to be sent, if it is not.
-func (s *Scheduler) reminderIntent(g domain.Group, members []string, j domain.Job, now time.Time) (domain.FiringIntent, string) {
+func (s *Scheduler) reminderIntent(g domain.Group, members []string, modes map[string]domain.ReminderMode, j domain.Job, now time.Time) (domain.FiringIntent, string) {
 	// The next session to remind of: sessions that have begun already are
 	// past reminding, so after downtime the job skips straight over them.
 	in := domain.FiringIntent{Job: j}
@@ -130,10 +135,22 @@ func (s *Scheduler) reminderIntent(g domain.Group, members []string, j domain.Jo
 	case len(members) == 0:
 		skip = "the group has no members" // log only
 	default:
-		f.Mentions = members
+		// Each member as they chose: a mention, a direct message, or nothing.
+		for _, id := range members {
+			switch modes[id] {
+			case domain.RemindDM:
+				f.DMs = append(f.DMs, id)
+			case domain.RemindOff:
+			default:
+				f.Mentions = append(f.Mentions, id)
+			}
+		}
+		if len(f.Mentions)+len(f.DMs) == 0 {
+			skip = "every member turned reminders off" // log only
+		}
 	}
 	if skip != "" {
-		f.State, f.DoneAt, f.Mentions = domain.FiringSkipped, now, nil
+		f.State, f.DoneAt, f.Mentions, f.DMs = domain.FiringSkipped, now, nil, nil
 	}
 	in.Firing = f
 	return in, skip
@@ -142,8 +159,12 @@ func (s *Scheduler) reminderIntent(g domain.Group, members []string, j domain.Jo
 // resumeFiring handles a reminder whose send is due again: a retry after a
 // failure, or one a previous run left in flight.
 func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Firing, now time.Time) error {
+	late := tooLate(f.SessionAt, f.Lead, now)
+	if f.Kind == domain.JobSessionStart {
+		late = !now.Before(f.SessionAt.Add(domain.MaxDuration)) // the send checks the group's own duration
+	}
 	switch {
-	case tooLate(f.SessionAt, f.Lead, now):
+	case late:
 		s.log.Warn("scheduler: reminder not sent: its session has begun", "group", f.GroupID,
 			"session", f.SessionAt, "lead", f.Lead, "parts_sent", f.PartsSent)
 		s.countEnded(f, domain.FiringSkipped)
@@ -157,6 +178,11 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Fir
 	claimed, err := s.st.ClaimFiring(ctx, f.ID)
 	if err != nil || !claimed {
 		return err
+	}
+	if f.Kind == domain.JobSessionStart {
+		task := reminderTask{id: f.ID}
+		q.push(func(ctx context.Context) { s.sendSessionPost(ctx, task) })
+		return nil
 	}
 	task := reminderTask{id: f.ID, turn: s.nextTurn()}
 	q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
@@ -218,10 +244,22 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 	for _, id := range current {
 		isMember[id] = true
 	}
+	// Direct messages first: those that cannot be delivered join the
+	// channel's mentions, which are then final before any part is sent,
+	// so a re-send splits as the first try did.
+	if !s.sendDMs(ctx, f, g, settings, isMember) {
+		return
+	}
+	closed, err := s.st.ClosedDMs(dbctx, f.ID)
+	if err != nil {
+		s.retry(ctx, f, err, false)
+		return
+	}
+	rich, _ := s.send.(RichSender)
 	// An attempt at this message left by an earlier run may have gone out:
 	// no failure seen now can prove otherwise.
 	uncertain := !f.AttemptAt.IsZero()
-	parts := splitMentions(f.SessionAt, f.Lead, f.Mentions)
+	parts := splitMentions(f.SessionAt, f.Lead, append(f.Mentions[:len(f.Mentions):len(f.Mentions)], closed...))
 	for i := f.PartsSent; i < len(parts); i++ {
 		var ids []string
 		for _, id := range parts[i] {
@@ -258,7 +296,12 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		// could post twice: the send gives up then, and the reminder is
 		// abandoned rather than risk it.
 		sendCtx, cancel := context.WithTimeout(task.turn.context(ctx), nonceWindow-s.clock.Now().Sub(firstTry))
-		err = s.send.SendMessage(sendCtx, g.ChannelID, content, ids, reminderNonce(f, i))
+		if rich != nil {
+			err = rich.SendWithButtons(sendCtx, g.ChannelID, content, ids,
+				groups.SessionButtons(s.key, p, g.ID, f.SessionAt, false), reminderNonce(f, i))
+		} else {
+			err = s.send.SendMessage(sendCtx, g.ChannelID, content, ids, reminderNonce(f, i))
+		}
 		gaveUp := sendCtx.Err() != nil
 		cancel()
 		if errors.Is(err, ErrRefused) && !uncertain {

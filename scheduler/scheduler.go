@@ -89,6 +89,14 @@ type Store interface {
 	PruneFirings(ctx context.Context, before time.Time) (int64, error)
 	ExpireOffers(ctx context.Context, now time.Time) ([]int64, error)
 	Replan(ctx context.Context, groupID int64, now time.Time) error
+	// Session posts and reminder choices (sessions.go).
+	SessionDuration(ctx context.Context, groupID int64) (time.Duration, error)
+	ReminderModes(ctx context.Context, ids []int64) (map[int64]map[string]domain.ReminderMode, error)
+	PendingDMs(ctx context.Context, firingID int64) ([]domain.ReminderDM, error)
+	ClosedDMs(ctx context.Context, firingID int64) ([]string, error)
+	BeginDM(ctx context.Context, firingID int64, userID string, at time.Time) error
+	FinishDM(ctx context.Context, firingID int64, guildID, userID, state string, now time.Time) error
+	UserLocale(ctx context.Context, userID string) (string, error)
 }
 
 // Ended reminder records are deleted once their session is this old,
@@ -144,6 +152,7 @@ type Scheduler struct {
 	keep       time.Duration // how long after archiving member records are kept
 	lastRetain time.Time     // the loop's own
 	retaining  atomic.Bool   // a retention pass is running
+	key     []byte           // see SetKey
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -390,6 +399,8 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now
 		}
 		q.push(func(ctx context.Context) { s.endSession(ctx, j) })
 		return nil
+	case domain.JobSessionStart:
+		return s.fireSessionStart(ctx, q, j, now)
 	}
 	s.log.Error("scheduler: unknown job kind; dropping it", "group", j.GroupID, "kind", j.Kind)
 	return s.st.FinishJob(ctx, j.ID)

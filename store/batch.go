@@ -67,6 +67,12 @@ func (s *Store) RecordFirings(ctx context.Context, intents []domain.FiringIntent
 				return err
 			}
 			out[i].Created = true
+			for _, user := range f.DMs {
+				if _, err := s.txExec(ctx, tx, `INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (?, ?, 'sending')`,
+					out[i].Firing.ID, user); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

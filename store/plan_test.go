@@ -98,8 +98,8 @@ func TestJobIdsAreNeverReused(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if jobs, _ := s.Jobs(ctx, b.ID); len(jobs) != 1 {
-		t.Fatalf("group B has jobs %+v after a stale finish of A's, want its one reminder", jobs)
+	if jobs, _ := s.Jobs(ctx, b.ID); len(jobs) != 2 {
+		t.Fatalf("group B has jobs %+v after a stale finish of A's, want its reminder and session post", jobs)
 	}
 }
 
@@ -192,8 +192,8 @@ func TestOneGroupThatCannotBePlannedDoesNotStopTheOthers(t *testing.T) {
 	if n != 1 || err == nil {
 		t.Fatalf("planned %d, err %v; want 1 and the broken group's error", n, err)
 	}
-	if jobs, _ := s.Jobs(ctx, ids[1]); len(jobs) != 1 {
-		t.Errorf("the fine group has jobs %+v, want its reminder", jobs)
+	if jobs, _ := s.Jobs(ctx, ids[1]); len(jobs) != 2 {
+		t.Errorf("the fine group has jobs %+v, want its reminder and session post", jobs)
 	}
 }
 

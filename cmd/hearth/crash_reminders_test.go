@@ -27,7 +27,7 @@ func (r *crashRig) reminderMessages() map[string][]fakediscord.Message {
 	out := map[string][]fakediscord.Message{}
 	for id := range r.channels {
 		for _, m := range r.fake.Messages(id) {
-			if m.AuthorID == r.fake.BotUserID && m.InteractionID == "" && !m.Ephemeral {
+			if m.AuthorID == r.fake.BotUserID && m.InteractionID == "" && !m.Ephemeral && !isSessionPost(m) {
 				out[id] = append(out[id], m)
 			}
 		}

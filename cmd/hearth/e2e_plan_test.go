@@ -33,7 +33,7 @@ func TestGroupLeftUnplannedIsPlannedAtStartUp(t *testing.T) {
 	st := w.db()
 	eventually(t, "the group to be planned again", func() bool {
 		jobs, err := st.Jobs(context.Background(), g.ID)
-		return err == nil && len(jobs) == 3 // lock, reminder, completion
+		return err == nil && len(jobs) == 4 // lock, reminder, completion, session post
 	})
 	w.clock.Set(session.Add(-30 * time.Minute))
 	msgs := w.waitReminders(g.ChannelID, 1)

@@ -34,8 +34,8 @@ func TestCommandsRegisteredInOneBulkOverwrite(t *testing.T) {
 	if puts != 1 {
 		t.Fatalf("%d bulk overwrites, want 1", puts)
 	}
-	if n := len(w.fake.RegisteredCommands(w.guild)); n != 8 {
-		t.Fatalf("%d commands registered to the guild, want 8 (groups, join, leave, group, setup, support, mydata, forget)", n)
+	if n := len(w.fake.RegisteredCommands(w.guild)); n != 9 {
+		t.Fatalf("%d commands registered to the guild, want 9 (groups, join, leave, group, setup, support, mydata, forget, reminders)", n)
 	}
 }
 

@@ -156,6 +156,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched.SetOfferer(svc)
 	sched.SetSessionEnder(svc)
 	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
+	sched.SetKey(key)
 	sched.SetMetrics(m)
 	svc.Serves = b.Serves
 	b.Serve(app.Router(), svc, locks)
