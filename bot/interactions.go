@@ -181,6 +181,7 @@ func (b *Bot) ServerPermissions(ctx context.Context, in *commands.Interaction) (
 	perms, _ := cache.permissions(in.GuildID, in.UserID, in.RoleIDs)
 	return perms, nil
 }
+
 // guildCacheFor is the cache that knows a server's roles: the bot's, kept
 // fresh by the gateway, for its own shard's servers; an empty one for
 // another shard's (a direct message, or an HTTP interaction, about a

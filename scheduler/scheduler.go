@@ -152,7 +152,7 @@ type Scheduler struct {
 	keep       time.Duration // how long after archiving member records are kept
 	lastRetain time.Time     // the loop's own
 	retaining  atomic.Bool   // a retention pass is running
-	key     []byte           // see SetKey
+	key        []byte        // see SetKey
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.

@@ -21,12 +21,8 @@ func (s *Store) StartRound(ctx context.Context, groupID int64, channelID string,
 		if n > 0 {
 			return domain.ErrRoundOpen
 		}
-		res, err := s.txExec(ctx, tx, `INSERT INTO rounds (group_id, channel_id, state, created_at) VALUES (?, ?, 'open', ?)`,
-			groupID, channelID, now.Unix())
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
+		if err := s.txQueryRow(ctx, tx, `INSERT INTO rounds (group_id, channel_id, state, created_at) VALUES (?, ?, 'open', ?)
+			RETURNING id`, groupID, channelID, now.Unix()).Scan(&id); err != nil {
 			return err
 		}
 		for i, u := range users {
