@@ -74,7 +74,9 @@ func sub(name string, opts ...fakediscord.Opt) fakediscord.Opt {
 	return fakediscord.Opt{Name: name, Type: optSub, Options: opts}
 }
 
-func str(name, v string) fakediscord.Opt { return fakediscord.Opt{Name: name, Type: optString, Value: v} }
+func str(name, v string) fakediscord.Opt {
+	return fakediscord.Opt{Name: name, Type: optString, Value: v}
+}
 
 func num(name string, v int) fakediscord.Opt {
 	return fakediscord.Opt{Name: name, Type: optInteger, Value: v}
