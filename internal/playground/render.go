@@ -99,7 +99,7 @@ type attachmentView struct{ Name, URL, Size string }
 // ephemeral replies meant for someone else.
 func (p *Server) messagesFor(me, channelID string) []messageView {
 	names := p.names()
-	r := &renderer{names: names, me: me, channels: map[string]string{}}
+	r := &renderer{names: names, me: me, channels: map[string]string{}, now: p.cfg.Clock.Now()}
 	for _, c := range p.cfg.Fake.Channels(p.cfg.GuildID) {
 		r.channels[c.ID] = c.Name
 	}
@@ -143,6 +143,7 @@ type renderer struct {
 	names    map[string]string // user id, or "&"+role id, to name
 	channels map[string]string
 	me       string
+	now      time.Time // the demo's, for relative timestamps
 }
 
 var tokenRE = regexp.MustCompile(`<@!?(\d+)>|<@&(\d+)>|<#(\d+)>|<t:(-?\d+)(?::([tTdDfFR]))?>`)
@@ -184,7 +185,11 @@ func (r *renderer) markdown(s string) template.HTML {
 		default:
 			sec, _ := strconv.ParseInt(group(4), 10, 64)
 			t := time.Unix(sec, 0).UTC()
-			fmt.Fprintf(&b, `<time datetime="%s">%s</time>`, t.Format(time.RFC3339), t.Format("Mon 2006-01-02 15:04 UTC"))
+			shown := t.Format("Mon 2006-01-02 15:04 UTC")
+			if group(5) == "R" {
+				shown = relative(t.Sub(r.now))
+			}
+			fmt.Fprintf(&b, `<time datetime="%s">%s</time>`, t.Format(time.RFC3339), shown)
 		}
 	}
 	b.WriteString(inline(s[last:]))
@@ -317,6 +322,23 @@ func (r *renderer) selectOptions(c wireComponent) []choiceView {
 		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	}
 	return out
+}
+
+// relative is a <t:…:R> timestamp as a signed span from the demo's now,
+// in units rather than words, so that it reads the same in every language.
+func relative(d time.Duration) string {
+	sign := "+"
+	if d < 0 {
+		sign, d = "−", -d
+	}
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%s%d min", sign, int(d.Round(time.Minute)/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%s%.1f h", sign, d.Hours())
+	default:
+		return fmt.Sprintf("%s%.1f d", sign, d.Hours()/24)
+	}
 }
 
 func byteSize(n int) string {

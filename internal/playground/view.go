@@ -311,7 +311,10 @@ type fieldView struct {
 	Choices                                      []choiceView
 }
 
-type choiceView struct{ Name, Value string }
+type choiceView struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
 
 // fields turns options into form fields; kind is the input to show.
 func (p *Server) fields(opts []option, locale string, l messages.TryLabels) []fieldView {

@@ -103,6 +103,7 @@
 
   // Autocomplete: ask Hearth as one types; pick with click or keyboard.
   let timer = null;
+  let asked = 0; // the newest question; older answers are dropped
   fields.addEventListener("input", function (e) {
     const input = e.target.closest("input[data-autocomplete]");
     if (!input) { return; }
@@ -119,7 +120,9 @@
     const data = new FormData(form);
     data.set("opt." + name, input.value);
     data.set("focus", name);
+    const mine = ++asked;
     const res = await post("/autocomplete", data);
+    if (mine !== asked) { return; }
     const list = document.getElementById("list-" + name);
     list.innerHTML = "";
     res.choices.forEach(function (c, i) {
