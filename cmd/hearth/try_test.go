@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -195,6 +196,29 @@ func TestTryPageOverHTTP(t *testing.T) {
 	page := r.live("Dana", grief)
 	if !strings.Contains(page, `<span class="mention me">@Dana Kim</span>`) || !strings.Contains(page, en.TryPage().MentionsYou) {
 		t.Errorf("no reminder mentioning Dana in #grief-circle:\n%s", page)
+	}
+
+	// A modal opens as a form, and its submission reaches Hearth.
+	maya := r.channels("Maya")
+	got = r.post("command", url.Values{"as": {r.people["Maya"]}, "ch": {maya["general"]}, "cmd": {"group guidelines"},
+		"opt.group": {"Sober Path"}})
+	var modal struct {
+		Modal struct {
+			CustomID string `json:"custom_id"`
+			Fields   []struct {
+				CustomID string `json:"custom_id"`
+			} `json:"fields"`
+		} `json:"modal"`
+	}
+	if err := json.Unmarshal([]byte(got), &modal); err != nil || modal.Modal.CustomID == "" || len(modal.Modal.Fields) != 1 {
+		t.Fatalf("/group guidelines answered %s, want a modal with one field", got)
+	}
+	r.post("modal", url.Values{"as": {r.people["Maya"]}, "ch": {maya["general"]}, "cid": {modal.Modal.CustomID},
+		"field." + modal.Modal.Fields[0].CustomID: {"Be kind."}})
+	saved := en.GuidelinesSaved("Sober Path", 1) // shown with the name in bold: compare what follows it
+	saved = strings.TrimLeft(saved[strings.Index(saved, "Sober Path")+len("Sober Path"):], "*")
+	if p := r.live("Maya", maya["general"]); !strings.Contains(p, "<strong>Sober Path</strong>"+saved) {
+		t.Errorf("saving guidelines through the form: no confirmation on Maya's page")
 	}
 
 	// Spanish: the page's words and Hearth's replies.
