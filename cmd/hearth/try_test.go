@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,5 +246,59 @@ func TestTryPageOverHTTP(t *testing.T) {
 	req.Header.Set("Origin", "http://evil.example")
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
 		t.Errorf("a foreign Origin: %v %v", res.Status, err)
+	}
+}
+
+// hearth try, as a process, prints its page's address, serves it, and on
+// SIGINT or SIGTERM stops with status 0 and removes its temporary files.
+func TestTryStopsCleanlyOnSignals(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp := t.TempDir()
+			cmd := exec.Command(os.Args[0], "try")
+			cmd.Env = append(os.Environ(), "HEARTH_TEST_MAIN=1", "TMPDIR="+tmp)
+			out := &urlWriter{got: make(chan string, 1)}
+			cmd.Stdout = out
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case u := <-out.got:
+				res, err := http.Get(u)
+				if err != nil || res.StatusCode != 200 {
+					t.Errorf("GET %s: %v %v", u, res, err)
+				}
+				if res != nil {
+					res.Body.Close()
+				}
+			case err := <-done:
+				t.Fatalf("hearth try exited: %v; stderr:\n%s", err, stderr.String())
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("hearth try printed no address within 60s")
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, "hearth-try-*", "hearth.db")); len(left) != 1 {
+				t.Errorf("the temporary database: %v, want one", left)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("hearth try exited with %v; stderr:\n%s", err, stderr.String())
+				}
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				t.Fatal("hearth try did not stop within 30s")
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, "hearth-try-*")); len(left) > 0 {
+				t.Errorf("hearth try left %v behind", left)
+			}
+		})
 	}
 }

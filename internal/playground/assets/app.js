@@ -26,13 +26,21 @@
     etag = res.headers.get("ETag") || "";
     const active = document.activeElement;
     const keep = active && live.contains(active) ? active.id || active.dataset.cid : null;
-    live.innerHTML = await res.text();
+    const html = await res.text();
+    const before = document.getElementById("messages");
+    const atEnd = !before || before.scrollHeight - before.scrollTop - before.clientHeight < 8;
+    const top = before ? before.scrollTop : 0;
+    live.innerHTML = html;
+    const after = document.getElementById("messages");
+    if (after) { after.scrollTop = atEnd ? after.scrollHeight : top; }
     if (keep) {
       const again = document.getElementById(keep) || live.querySelector('[data-cid="' + CSS.escape(keep) + '"]');
       if (again) { again.focus(); }
     }
   }
   setInterval(refresh, 1000);
+  const first = document.getElementById("messages");
+  if (first) { first.scrollTop = first.scrollHeight; }
 
   // After an action: show where the answer went and refresh at once.
   async function done(answer) {
