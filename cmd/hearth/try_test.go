@@ -53,12 +53,13 @@ func startTry(t *testing.T) *tryRun {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &urlWriter{got: make(chan string, 1)}
+	printed := make(chan string, 1)
+	out := &urlWriter{got: printed}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"try", "--listen", "127.0.0.1:0"}, out, testLogger(t)) }()
 	r := &tryRun{t: t, people: map[string]string{}}
 	select {
-	case r.url = <-out.got:
+	case r.url = <-printed:
 	case err := <-done:
 		cancel()
 		t.Fatalf("hearth try stopped: %v", err)
@@ -257,8 +258,8 @@ func TestTryStopsCleanlyOnSignals(t *testing.T) {
 			tmp := t.TempDir()
 			cmd := exec.Command(os.Args[0], "try")
 			cmd.Env = append(os.Environ(), "HEARTH_TEST_MAIN=1", "TMPDIR="+tmp)
-			out := &urlWriter{got: make(chan string, 1)}
-			cmd.Stdout = out
+			printed := make(chan string, 1)
+			cmd.Stdout = &urlWriter{got: printed}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
@@ -267,7 +268,7 @@ func TestTryStopsCleanlyOnSignals(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			select {
-			case u := <-out.got:
+			case u := <-printed:
 				res, err := http.Get(u)
 				if err != nil || res.StatusCode != 200 {
 					t.Errorf("GET %s: %v %v", u, res, err)
