@@ -1,6 +1,7 @@
 package playground
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -56,4 +57,26 @@ func TestInitialsAndListenOnlyOnLoopback(t *testing.T) {
 		t.Fatal(err)
 	}
 	ln.Close()
+}
+
+// The live part, as the page polls it each second: a channel of 200
+// messages with mentions and buttons, rendered for one person.
+func BenchmarkLive(b *testing.B) {
+	f := fakediscord.New(b)
+	ana := f.AddMember(f.GuildID, "ana")
+	p := New(Config{Fake: f, GuildID: f.GuildID, Clock: fakeclock.New(time.Unix(1_800_000_000, 0)),
+		People: []Person{{ID: ana, Name: "Ana", Role: Member}}})
+	for range 200 {
+		f.PostMessage(f.GeneralChannelID, ana, "**Reminder**: session <t:1800003600:F> <@"+ana+">")
+	}
+	req := httptest.NewRequest("GET", "/live?as="+ana, nil)
+	req.Host = "127.0.0.1:8080"
+	b.ResetTimer()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		p.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatal(w.Code)
+		}
+	}
 }
