@@ -45,9 +45,13 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	case "version":
 		fmt.Fprintln(stdout, "hearth", version)
 		return nil
+	case "try":
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return try(ctx, args, stdout, log)
 	case "run", "migrate", "backup":
 	default:
-		return fmt.Errorf("unknown command %q; use run, migrate, backup or version", cmd)
+		return fmt.Errorf("unknown command %q; use run, try, migrate, backup or version", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "config.toml", "path of the configuration file")
@@ -115,6 +119,9 @@ type hooks struct {
 	beforeOpen func(*bot.Bot) // before connecting to Discord
 	ready      func(*bot.Bot) // once commands are registered and channels reconciled
 	httpLn     net.Listener   // the HTTP server's, instead of listening on http.listen
+	// scheduled is handed the scheduler before it runs (hearth try waits
+	// for it to be idle as it moves its clock).
+	scheduled func(*scheduler.Scheduler)
 }
 
 // serve runs the bot until ctx ends, then closes the gateway and the
@@ -158,6 +165,9 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
 	sched.SetKey(key)
 	sched.SetMetrics(m)
+	if h.scheduled != nil {
+		h.scheduled(sched)
+	}
 	svc.Serves = b.Serves
 	b.Serve(app.Router(), svc, locks)
 	if cfg.HTTP.Listen != "" {

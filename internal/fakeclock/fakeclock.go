@@ -68,6 +68,18 @@ func (c *Clock) Set(t time.Time) {
 	}
 }
 
+// Next is when the earliest waiting timer fires; ok is false if none waits.
+func (c *Clock) Next() (at time.Time, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.timers {
+		if !ok || t.at.Before(at) {
+			at, ok = t.at, true
+		}
+	}
+	return at, ok
+}
+
 // Timers is how many timers are waiting.
 func (c *Clock) Timers() int {
 	c.mu.Lock()

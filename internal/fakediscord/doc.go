@@ -31,6 +31,16 @@
 // of commands, options and choices are keyed by Discord locales and the
 // localized names of CHAT_INPUT commands and options follow the name rules.
 //
+// Outside tests (hearth try), Start makes a Server that reports to a
+// logger instead of failing a test, and NoJournal keeps its memory flat;
+// viewer.go has what a person's client needs (messages as the API returns
+// them, interactions aimed at one message or channel). The fault hooks —
+// FailNext, FailAppliedNext, FailAfter, HangNext, ClearFaults (http.go),
+// and the gateway's Reconnect, InvalidSession, CloseGateway, DropGateway,
+// SetAckDelay, SetHeartbeatAcks, SetHeartbeatInterval, Zombie
+// (gwconn.go, gwfaults.go) — are for tests only; hearth try never calls
+// them, and without them the fake behaves as Discord does.
+//
 // Locales: users and guilds default to "en-US"; SetUserLocale sets the
 // "locale" of a user's interactions and SetGuildLocale a guild's
 // preferred_locale (the interactions' guild_locale).

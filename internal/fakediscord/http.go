@@ -80,9 +80,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			call.Body = mustJSON(string(body))
 		}
 	}
-	s.mu.Lock()
-	s.journal = append(s.journal, call)
-	s.mu.Unlock()
+	if !s.opts.NoJournal {
+		s.mu.Lock()
+		s.journal = append(s.journal, call)
+		s.mu.Unlock()
+	}
 
 	status, respBody, hdr := s.handle(r, call, body)
 	if hdr.Get("X-RateLimit-Bucket") == "" {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -42,6 +41,29 @@ type Options struct {
 	// SessionStarts is session_start_limit.total (default 1000); each
 	// IDENTIFY spends one of the remaining.
 	SessionStarts int
+	// GuildName names the guild made at start (default "Test Server").
+	GuildName string
+	// NoJournal keeps no record of REST calls (Journal returns none): for
+	// a long-running fake, such as hearth try's, whose journal nobody reads.
+	NoJournal bool
+}
+
+// Reporter hears what the fake finds wrong with the bot's requests (a
+// route the spec lacks, a body breaking its schema, a rule of Discord's
+// docs) and what it notes. A test's testing.TB is one; hearth try passes
+// a logger.
+type Reporter interface {
+	Errorf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// TB is the part of testing.TB that New uses; taking it rather than
+// testing.TB keeps the testing package out of binaries that embed the fake.
+type TB interface {
+	Reporter
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
 }
 
 // Fixed identities of the fake.
@@ -64,7 +86,7 @@ type Server struct {
 	// OwnerID is the owner of the guild made by New.
 	OwnerID string
 
-	t       testing.TB
+	t       Reporter
 	opts    Options
 	spec    *apiSpec
 	ln      net.Listener
@@ -109,12 +131,24 @@ type Server struct {
 // New starts a fake Discord on 127.0.0.1 with one guild ("Test Server")
 // holding the bot (via a "Hearth" role with DefaultBotPermissions), the
 // owner, and a text channel "general". t.Cleanup closes it.
-func New(t testing.TB, opts ...Options) *Server {
+func New(t TB, opts ...Options) *Server {
 	t.Helper()
 	var o Options
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	s, err := Start(t, o)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start is New for use outside tests (hearth try): it reports to rep and
+// returns an error instead of failing a test; the caller closes it. It
+// listens on 127.0.0.1 only, so nothing outside the machine reaches it.
+func Start(rep Reporter, o Options) (*Server, error) {
 	if o.HeartbeatInterval <= 0 {
 		o.HeartbeatInterval = 500 * time.Millisecond
 	}
@@ -132,17 +166,20 @@ func New(t testing.TB, opts ...Options) *Server {
 	if o.SessionStarts <= 0 {
 		o.SessionStarts = 1000
 	}
+	if o.GuildName == "" {
+		o.GuildName = "Test Server"
+	}
 	spec, err := loadSpec()
 	if err != nil {
-		t.Fatalf("fakediscord: %v", err)
+		return nil, fmt.Errorf("fakediscord: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("fakediscord: listen: %v", err)
+		return nil, fmt.Errorf("fakediscord: listen: %w", err)
 	}
 	s := &Server{
 		Token: Token, AppID: AppID, BotUserID: BotUserID,
-		t: t, opts: o, spec: spec, ln: ln, closed: make(chan struct{}),
+		t: rep, opts: o, spec: spec, ln: ln, closed: make(chan struct{}),
 		baseURL:      "http://" + ln.Addr().String(),
 		users:        map[string]*user{BotUserID: {id: BotUserID, username: BotName, bot: true}},
 		guilds:       map[string]*guild{},
@@ -160,7 +197,7 @@ func New(t testing.TB, opts ...Options) *Server {
 	s.http.key = newSigningKey()
 	s.gw.init(o.HeartbeatInterval)
 	s.mu.Lock()
-	g := s.addGuildLocked("Test Server")
+	g := s.addGuildLocked(o.GuildName)
 	s.GuildID = g.id
 	s.OwnerID = g.ownerID
 	s.GeneralChannelID = g.channelOrder[0]
@@ -168,11 +205,10 @@ func New(t testing.TB, opts ...Options) *Server {
 	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.httpSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("fakediscord: serve: %v", err)
+			rep.Errorf("fakediscord: serve: %v", err)
 		}
 	}()
-	t.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // APIURL is the REST base, "http://127.0.0.1:PORT/api/v10" (v9 is served
