@@ -2,8 +2,11 @@ package domain
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Every parser of what people type is fuzzed: no input panics, and every
@@ -76,6 +79,37 @@ func FuzzGroupInput(f *testing.F) {
 			if !errors.As(err, &ie) || ie.Field != "timezone" {
 				t.Fatalf("%q: refusal %v is not an InputError about the time zone", name, err)
 			}
+		}
+	})
+}
+
+func FuzzParseCrisisWords(f *testing.F) {
+	for _, seed := range []string{"kill myself\nsuicide", "", "*", "  \n\n  ", "quiero morir\nQUIERO MORIR", "a\tb  c",
+		"suicid*\n*morir*", "🙂", "x\r\ny"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		words, err := ParseCrisisWords(s)
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.Field != "crisis_words" {
+				t.Fatalf("%q: refusal %v is not an InputError about crisis_words", s, err)
+			}
+			return
+		}
+		if len(words) > MaxCrisisPhrases {
+			t.Fatalf("%q: %d phrases accepted", s, len(words))
+		}
+		seen := map[string]bool{}
+		for _, w := range words {
+			if w == "" || utf8.RuneCountInString(w) > MaxCrisisPhraseLen || strings.ContainsAny(w, "\n") ||
+				w != strings.TrimSpace(w) || !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+				t.Fatalf("%q: phrase %q accepted", s, w)
+			}
+			if seen[strings.ToLower(w)] {
+				t.Fatalf("%q: phrase %q twice", s, w)
+			}
+			seen[strings.ToLower(w)] = true
 		}
 	})
 }
