@@ -50,12 +50,13 @@ type ReminderModeRecord struct {
 }
 
 // DirectReminderRecord is a reminder sent (or being sent) to the person by
-// direct message; State is "sending", "sent", "closed" (their direct
-// messages were closed: reminded in the channel), "abandoned" or "skipped".
+// direct message; Delivery is "sending", "sent", "closed" (their direct
+// messages were closed: reminded in the channel), "abandoned" or "skipped"
+// (not "state": that is the group's).
 type DirectReminderRecord struct {
 	GroupRef
 	SessionAt time.Time `json:"session_at"`
-	State     string    `json:"state"`
+	Delivery  string    `json:"delivery"`
 }
 
 // DMNoticeRecord is the note kept that the person's direct messages were

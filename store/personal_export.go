@@ -168,7 +168,7 @@ func exportDirectReminders(ctx context.Context, s *Store, guildID, userID string
 	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
 		var rec domain.DirectReminderRecord
 		var session int64
-		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &session, &rec.State); err != nil {
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &session, &rec.Delivery); err != nil {
 			return err
 		}
 		rec.GroupRef, rec.SessionAt = ref, unix(session)

@@ -192,7 +192,7 @@ func TestExportHasThePersonOnly(t *testing.T) {
 		d.ReminderModes[0].GroupID != archived.ID {
 		t.Errorf("reminder choice: %q %+v", d.ReminderDefault, d.ReminderModes)
 	}
-	if len(d.DirectReminders) != 1 || d.DirectReminders[0].State != "closed" || d.DirectReminders[0].GroupID != archived.ID ||
+	if len(d.DirectReminders) != 1 || d.DirectReminders[0].Delivery != "closed" || d.DirectReminders[0].GroupID != archived.ID ||
 		d.DirectReminders[0].SessionAt != time.Unix(5000, 0).UTC() {
 		t.Errorf("direct reminders: %+v", d.DirectReminders)
 	}
@@ -204,7 +204,7 @@ func TestExportHasThePersonOnly(t *testing.T) {
 		t.Errorf("rounds: %+v", d.Rounds)
 	}
 	if b, _ := s.Export(context.Background(), "g1", bob, time.Now()); b.DMNotice != nil || b.ReminderDefault != "" ||
-		len(b.DirectReminders) != 1 || b.DirectReminders[0].State != "sending" || len(b.Rounds) != 2 {
+		len(b.DirectReminders) != 1 || b.DirectReminders[0].Delivery != "sending" || len(b.Rounds) != 2 {
 		t.Errorf("bob's export: %+v", b)
 	}
 	if strings.Contains(fmt.Sprintf("%+v", d), bob) {
