@@ -11,7 +11,8 @@ import (
 var ErrFacilitates = errors.New("the person facilitates a live group")
 
 // PersonalDataVersion is the version of PersonalData's JSON shape (the
-// README documents it); it changes when a field changes meaning or goes.
+// README documents it); it changes when a field changes meaning or goes,
+// not when one is added (readers ignore fields they do not know).
 const PersonalDataVersion = 1
 
 // PersonalData is everything Hearth keeps about one person in one server,
@@ -33,6 +34,44 @@ type PersonalData struct {
 	Access      []GroupRef       `json:"channel_access"`
 	Facilitates []GroupRef       `json:"facilitates"`
 	Created     []GroupRef       `json:"created"`
+
+	// Added within version 1 (session posts and talking rounds).
+	ReminderDefault ReminderMode           `json:"reminder_default"` // chosen for every group: "channel", "dm", "off"; "" if never
+	ReminderModes   []ReminderModeRecord   `json:"reminder_modes"`
+	DirectReminders []DirectReminderRecord `json:"direct_reminders"`
+	DMNotice        *DMNoticeRecord        `json:"dm_notice"` // nil: none
+	Rounds          []RoundRecord          `json:"talking_rounds"`
+}
+
+// ReminderModeRecord is how the person chose to be reminded of one group.
+type ReminderModeRecord struct {
+	GroupRef
+	Mode ReminderMode `json:"mode"`
+}
+
+// DirectReminderRecord is a reminder sent (or being sent) to the person by
+// direct message; Delivery is "sending", "sent", "closed" (their direct
+// messages were closed: reminded in the channel), "abandoned" or "skipped"
+// (not "state": that is the group's).
+type DirectReminderRecord struct {
+	GroupRef
+	SessionAt time.Time `json:"session_at"`
+	Delivery  string    `json:"delivery"`
+}
+
+// DMNoticeRecord is the note kept that the person's direct messages were
+// closed when a reminder was due; Told once Hearth has said so.
+type DMNoticeRecord struct {
+	Since time.Time `json:"since"`
+	Told  bool      `json:"told"`
+}
+
+// RoundRecord is a talking round the person had a turn in; Outcome is
+// "done", "passed", or "" while their turn has not come.
+type RoundRecord struct {
+	GroupRef
+	StartedAt time.Time `json:"started_at"`
+	Outcome   string    `json:"outcome"`
 }
 
 // GroupRef names a group in an export.

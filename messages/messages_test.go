@@ -216,3 +216,19 @@ func BenchmarkGroupLine(b *testing.B) {
 		})
 	}
 }
+
+// A turn erased by /forget names nobody: no empty mention, in either
+// language.
+func TestRoundPostErasedTurn(t *testing.T) {
+	turns := []RoundTurn{{UserID: "111", Outcome: "done"}, {Outcome: "passed"}, {UserID: "222"}}
+	want := map[Lang]string{
+		"en": "1. <@111>: done\n2. (someone who has left the group)\n3. <@222>: **speaking now**",
+		"es": "1. <@111>: listo\n2. (alguien que ha dejado el grupo)\n3. <@222>: **tiene la palabra**",
+	}
+	for lang, body := range want {
+		got := For(lang).RoundPost(turns, 2)
+		if !strings.HasSuffix(got, "\n"+body) || strings.Contains(got, "<@>") {
+			t.Errorf("%s: %q, want it to end with %q", lang, got, body)
+		}
+	}
+}

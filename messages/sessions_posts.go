@@ -76,6 +76,8 @@ func (p *Printer) RoundPost(turns []RoundTurn, current int) string {
 	for i, t := range turns {
 		id := "round_turn_waiting"
 		switch {
+		case t.UserID == "": // erased by /forget: nobody named
+			id = "round_turn_left"
 		case t.Outcome == "done":
 			id = "round_turn_done"
 		case t.Outcome == "passed":

@@ -19,8 +19,8 @@ type personColumn struct {
 	// scope limits a person's rows to one server: SQL with one ? for the
 	// server's id; "" for a table kept across servers (their locale).
 	scope string
-	// group is the column naming the row's group, for retention; "" when
-	// the rows are not a group's.
+	// group selects the rows of one group, for retention: SQL with one ?
+	// for the group's id; "" when the rows are not a group's.
 	group string
 	// export adds the person's rows to an export; nil exports nothing.
 	export func(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error
@@ -33,22 +33,40 @@ const (
 	eraseRows  eraseHow = iota // delete the rows
 	eraseField                 // set the column to '' (the row is not theirs: a group)
 	eraseList                  // take the id out of a space-separated list
+	eraseTurn                  // blank a round's turn, passed, keeping its position
 )
 
-const inGuild = `group_id IN (SELECT id FROM groups WHERE guild_id = ?)`
+const (
+	inGuild = `group_id IN (SELECT id FROM groups WHERE guild_id = ?)`
+	ofGroup = `group_id = ?`
+)
+
+// A reminder's direct messages and a round's turns reach their group
+// through their parent row rather than through a copy of its group_id, so
+// that no row can disagree with its parent and no insert has a column to
+// keep in step.
+func viaFirings(cond string) string {
+	return `firing_id IN (SELECT id FROM firings WHERE ` + cond + `)`
+}
+func viaRounds(cond string) string { return `round_id IN (SELECT id FROM rounds WHERE ` + cond + `)` }
 
 // people is the registry of every column holding a person's id.
 var people = []personColumn{
-	{table: "memberships", column: "user_id", scope: inGuild, group: "group_id", export: exportMemberships},
-	{table: "grants", column: "user_id", scope: inGuild, group: "group_id", export: exportAccess},
-	{table: "agreements", column: "user_id", scope: inGuild, group: "group_id", export: exportAgreements},
-	{table: "waiting", column: "user_id", scope: inGuild, group: "group_id", export: exportWaiting},
-	{table: "offers", column: "user_id", scope: inGuild, group: "group_id", export: exportOffers},
-	{table: "voice_intervals", column: "user_id", scope: inGuild, group: "group_id", export: exportVoice},
-	{table: "session_marks", column: "user_id", scope: inGuild, group: "group_id", export: exportMarks},
-	{table: "firings", column: "mentions", how: eraseList, scope: inGuild, group: "group_id", export: exportReminders},
-	{table: "groups", column: "facilitator_id", how: eraseField, scope: "guild_id = ?", group: "id", export: exportFacilitates},
-	{table: "groups", column: "created_by", how: eraseField, scope: "guild_id = ?", group: "id", export: exportCreated},
+	{table: "memberships", column: "user_id", scope: inGuild, group: ofGroup, export: exportMemberships},
+	{table: "grants", column: "user_id", scope: inGuild, group: ofGroup, export: exportAccess},
+	{table: "agreements", column: "user_id", scope: inGuild, group: ofGroup, export: exportAgreements},
+	{table: "waiting", column: "user_id", scope: inGuild, group: ofGroup, export: exportWaiting},
+	{table: "offers", column: "user_id", scope: inGuild, group: ofGroup, export: exportOffers},
+	{table: "voice_intervals", column: "user_id", scope: inGuild, group: ofGroup, export: exportVoice},
+	{table: "session_marks", column: "user_id", scope: inGuild, group: ofGroup, export: exportMarks},
+	{table: "firings", column: "mentions", how: eraseList, scope: inGuild, group: ofGroup, export: exportReminders},
+	{table: "reminder_defaults", column: "user_id", scope: "guild_id = ?", export: exportReminderDefault},
+	{table: "reminder_overrides", column: "user_id", scope: inGuild, group: ofGroup, export: exportReminderModes},
+	{table: "reminder_dms", column: "user_id", scope: viaFirings(inGuild), group: viaFirings(ofGroup), export: exportDirectReminders},
+	{table: "dm_notices", column: "user_id", scope: "guild_id = ?", export: exportDMNotice},
+	{table: "round_turns", column: "user_id", how: eraseTurn, scope: viaRounds(inGuild), group: viaRounds(ofGroup), export: exportRounds},
+	{table: "groups", column: "facilitator_id", how: eraseField, scope: "guild_id = ?", group: "id = ?", export: exportFacilitates},
+	{table: "groups", column: "created_by", how: eraseField, scope: "guild_id = ?", group: "id = ?", export: exportCreated},
 	{table: "user_locales", column: "user_id", export: exportLocale},
 	{table: "erasure_channels", column: "user_id", scope: "guild_id = ?"},
 	{table: "erasures", column: "user_id", scope: "guild_id = ?"},
@@ -70,6 +88,9 @@ func (c personColumn) erase(ctx context.Context, tx *sql.Tx, guildID, userID str
 		query = `UPDATE ` + c.table + ` SET ` + c.column + ` = TRIM(REPLACE(' ' || ` + c.column + ` || ' ', ?, ' '))
 			WHERE ' ' || ` + c.column + ` || ' ' LIKE ?`
 		args = append(args, " "+userID+" ", "% "+userID+" %")
+	case eraseTurn:
+		query = `UPDATE ` + c.table + ` SET ` + turnErased + ` WHERE ` + c.column + ` = ?`
+		args = append(args, userID)
 	}
 	if c.scope != "" {
 		query += ` AND ` + c.scope
@@ -79,28 +100,34 @@ func (c personColumn) erase(ctx context.Context, tx *sql.Tx, guildID, userID str
 	return err
 }
 
+// turnErased blanks a round's turn: it keeps its place, so that the
+// round's position still points where it did, and counts as passed unless
+// it was taken (AdvanceRound steps over it).
+const turnErased = `user_id = '', outcome = CASE WHEN outcome = '' THEN 'passed' ELSE outcome END`
+
 // clearGroup takes everyone out of the column for one group.
 func (c personColumn) clearGroup(ctx context.Context, tx *sql.Tx, groupID int64) error {
 	var query string
 	switch c.how {
 	case eraseRows:
-		query = `DELETE FROM ` + c.table + ` WHERE ` + c.group + ` = ?`
+		query = `DELETE FROM ` + c.table + ` WHERE ` + c.group
+	case eraseTurn:
+		query = `UPDATE ` + c.table + ` SET ` + turnErased + ` WHERE ` + c.group + ` AND ` + c.column + ` <> ''`
 	default:
-		query = `UPDATE ` + c.table + ` SET ` + c.column + ` = '' WHERE ` + c.group + ` = ? AND ` + c.column + ` <> ''`
+		query = `UPDATE ` + c.table + ` SET ` + c.column + ` = '' WHERE ` + c.group + ` AND ` + c.column + ` <> ''`
 	}
 	_, err := tx.ExecContext(ctx, query, groupID)
 	return err
 }
 
-// holds is SQL true when the column names someone for group g.id.
+// holds is SQL true when the column names someone for group g.id (the
+// outer query's group).
 func (c personColumn) holds() string {
+	rows := `EXISTS (SELECT 1 FROM ` + c.table + ` WHERE ` + strings.Replace(c.group, "?", "g.id", 1)
 	if c.how == eraseRows {
-		return `EXISTS (SELECT 1 FROM ` + c.table + ` x WHERE x.` + c.group + ` = g.id)`
+		return rows + `)`
 	}
-	if c.table == "groups" {
-		return `g.` + c.column + ` <> ''`
-	}
-	return `EXISTS (SELECT 1 FROM ` + c.table + ` x WHERE x.` + c.group + ` = g.id AND x.` + c.column + ` <> '')`
+	return rows + ` AND ` + c.column + ` <> '')`
 }
 
 // Export gathers everything kept about userID in guildID, naming nobody
@@ -110,7 +137,8 @@ func (s *Store) Export(ctx context.Context, guildID, userID string, now time.Tim
 		ServerID: guildID, UserID: userID, Groups: []domain.GroupRecord{}, Waiting: []domain.WaitingRecord{},
 		Offers: []domain.OfferRecord{}, Agreements: []domain.AgreedRecord{}, Attendance: []domain.MarkRecord{},
 		Voice: []domain.VoiceRecord{}, Reminders: []domain.ReminderRecord{}, Access: []domain.GroupRef{},
-		Facilitates: []domain.GroupRef{}, Created: []domain.GroupRef{}}
+		Facilitates: []domain.GroupRef{}, Created: []domain.GroupRef{}, ReminderModes: []domain.ReminderModeRecord{},
+		DirectReminders: []domain.DirectReminderRecord{}, Rounds: []domain.RoundRecord{}}
 	for _, c := range people {
 		if c.export == nil {
 			continue
@@ -277,8 +305,9 @@ func (s *Store) ExpiredArchives(ctx context.Context, before time.Time, limit int
 
 // ClearArchivedGroup erases every record naming a person from an archived
 // group: members, grants, agreements, waiting, offers, attendance, voice,
-// reminder mentions, its facilitator and creator. The group's row and its
-// counts stay. A group that is not archived is left as it is.
+// reminder mentions, reminder choices and direct reminders, round turns
+// (blanked), its facilitator and creator. The group's row and its counts
+// stay. A group that is not archived is left as it is.
 func (s *Store) ClearArchivedGroup(ctx context.Context, groupID int64) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var state domain.State

@@ -138,6 +138,78 @@ func exportReminders(ctx context.Context, s *Store, guildID, userID string, d *d
 	})
 }
 
+func exportReminderDefault(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	err := s.queryRow(ctx, `SELECT mode FROM reminder_defaults WHERE guild_id = ? AND user_id = ?`, guildID, userID).
+		Scan(&d.ReminderDefault)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	return err
+}
+
+func exportReminderModes(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, x.mode FROM reminder_overrides x JOIN groups g ON g.id = x.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY g.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.ReminderModeRecord
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &rec.Mode); err != nil {
+			return err
+		}
+		rec.GroupRef = ref
+		d.ReminderModes = append(d.ReminderModes, rec)
+		return nil
+	})
+}
+
+func exportDirectReminders(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, f.session_at, x.state FROM reminder_dms x
+		JOIN firings f ON f.id = x.firing_id JOIN groups g ON g.id = f.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY f.session_at, f.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.DirectReminderRecord
+		var session int64
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &session, &rec.Delivery); err != nil {
+			return err
+		}
+		rec.GroupRef, rec.SessionAt = ref, unix(session)
+		d.DirectReminders = append(d.DirectReminders, rec)
+		return nil
+	})
+}
+
+func exportDMNotice(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	var at int64
+	var told int
+	err := s.queryRow(ctx, `SELECT created_at, told FROM dm_notices WHERE guild_id = ? AND user_id = ?`, guildID, userID).
+		Scan(&at, &told)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.DMNotice = &domain.DMNoticeRecord{Since: unix(at), Told: told != 0}
+	return nil
+}
+
+// exportRounds lists the rounds the person had a turn in, with their own
+// outcome; the others' turns are not exported.
+func exportRounds(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, r.created_at, x.outcome FROM round_turns x
+		JOIN rounds r ON r.id = x.round_id JOIN groups g ON g.id = r.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY r.created_at, r.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.RoundRecord
+		var at int64
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &at, &rec.Outcome); err != nil {
+			return err
+		}
+		rec.GroupRef, rec.StartedAt = ref, unix(at)
+		d.Rounds = append(d.Rounds, rec)
+		return nil
+	})
+}
+
 func exportFacilitates(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
 	return exportGroupsWhere(ctx, s, `facilitator_id`, guildID, userID, &d.Facilitates)
 }

@@ -116,6 +116,37 @@ func fill(t *testing.T, s *Store, guild string) (live, archived domain.Group) {
 	if err := s.SetUserLocale(ctx, alice, "es-ES"); err != nil {
 		t.Fatal(err)
 	}
+	// Reminder choices, a direct reminder (alice's DMs closed: a notice)
+	// and talking rounds: one ended in the old group, one under way.
+	for _, m := range []struct {
+		user  string
+		group int64
+		mode  domain.ReminderMode
+	}{{alice, 0, domain.RemindDM}, {alice, archived.ID, domain.RemindOff}, {bob, archived.ID, domain.RemindDM}} {
+		if err := s.SetReminderMode(ctx, guild, m.user, m.group, m.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var firing int64
+	if err := s.db.QueryRowContext(ctx, `SELECT id FROM firings WHERE group_id = ?`, archived.ID).Scan(&firing); err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (?, ?, 'sending'), (?, ?, 'sending')`, firing, alice, firing, bob)
+	if err := s.FinishDM(ctx, firing, guild, alice, "closed", now); err != nil {
+		t.Fatal(err)
+	}
+	old, err := s.StartRound(ctx, archived.ID, "c-old", []string{bob, alice}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pos, outcome := range []string{domain.TurnDone, domain.TurnPassed} {
+		if _, err := s.AdvanceRound(ctx, old.ID, pos, outcome, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.StartRound(ctx, live.ID, "c-live", []string{alice, bob}, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Archive(ctx, archived.ID, now); err != nil {
 		t.Fatal(err)
 	}
@@ -157,6 +188,25 @@ func TestExportHasThePersonOnly(t *testing.T) {
 		len(d.Reminders) != 1 || len(d.Facilitates) != 1 || len(d.Created) != 1 || d.Locale != "es-ES" || len(d.Access) != 1 {
 		t.Errorf("export: %+v", d)
 	}
+	if d.ReminderDefault != domain.RemindDM || len(d.ReminderModes) != 1 || d.ReminderModes[0].Mode != domain.RemindOff ||
+		d.ReminderModes[0].GroupID != archived.ID {
+		t.Errorf("reminder choice: %q %+v", d.ReminderDefault, d.ReminderModes)
+	}
+	if len(d.DirectReminders) != 1 || d.DirectReminders[0].Delivery != "closed" || d.DirectReminders[0].GroupID != archived.ID ||
+		d.DirectReminders[0].SessionAt != time.Unix(5000, 0).UTC() {
+		t.Errorf("direct reminders: %+v", d.DirectReminders)
+	}
+	if d.DMNotice == nil || d.DMNotice.Told || d.DMNotice.Since != time.Unix(1_800_000_000, 0).UTC() {
+		t.Errorf("DM notice: %+v", d.DMNotice)
+	}
+	if len(d.Rounds) != 2 || d.Rounds[0].GroupID != archived.ID || d.Rounds[0].Outcome != domain.TurnPassed ||
+		d.Rounds[1].GroupID != live.ID || d.Rounds[1].Outcome != "" || d.Rounds[1].StartedAt != time.Unix(1_800_003_600, 0).UTC() {
+		t.Errorf("rounds: %+v", d.Rounds)
+	}
+	if b, _ := s.Export(context.Background(), "g1", bob, time.Now()); b.DMNotice != nil || b.ReminderDefault != "" ||
+		len(b.DirectReminders) != 1 || b.DirectReminders[0].Delivery != "sending" || len(b.Rounds) != 2 {
+		t.Errorf("bob's export: %+v", b)
+	}
 	if strings.Contains(fmt.Sprintf("%+v", d), bob) {
 		t.Errorf("the export names bob: %+v", d)
 	}
@@ -192,6 +242,15 @@ func TestEraseLeavesNoTraceAndOtherServersAlone(t *testing.T) {
 	if g, _ := s.Group(ctx, live.ID); g.Name != "Live" {
 		t.Errorf("the group went: %+v", g)
 	}
+	// The round under way keeps its shape: alice's turn is blanked and
+	// passed where it was; bob's is his.
+	if r, err := s.OpenRound(ctx, live.ID); err != nil || r.Position != 0 || len(r.Turns) != 2 ||
+		r.Turns[0] != (domain.Turn{Outcome: domain.TurnPassed}) || r.Turns[1] != (domain.Turn{UserID: bob}) {
+		t.Errorf("the live round after erasure: %+v %v", r, err)
+	}
+	if d, _ := s.Export(ctx, "g1", bob, time.Now()); len(d.DirectReminders) != 1 || len(d.Rounds) != 2 || len(d.ReminderModes) != 1 {
+		t.Errorf("bob's records after alice's erasure: %+v", d)
+	}
 
 	// In another server, alice's records stay (her locale, kept across
 	// servers, goes with the first erasure).
@@ -205,7 +264,8 @@ func TestEraseLeavesNoTraceAndOtherServersAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, _ := s2.Export(ctx, "g1", alice, time.Now())
-	if len(d.Groups) != 1 || len(d.Waiting) != 1 || len(d.Voice) != 2 {
+	if len(d.Groups) != 1 || len(d.Waiting) != 1 || len(d.Voice) != 2 || d.ReminderDefault != domain.RemindDM ||
+		len(d.ReminderModes) != 1 || len(d.DirectReminders) != 1 || d.DMNotice == nil || len(d.Rounds) != 2 {
 		t.Errorf("g1's records of alice went with g2's erasure: %+v", d)
 	}
 }
@@ -254,11 +314,80 @@ func TestRetentionClearsOnlyOldArchives(t *testing.T) {
 	}
 	// Bob keeps only the live group; alice still waits for it and created it.
 	if d, _ := s.Export(ctx, "g1", bob, time.Now()); len(d.Groups) != 1 || d.Groups[0].GroupID != live.ID ||
-		len(d.Attendance)+len(d.Voice)+len(d.Reminders) != 0 || len(d.Agreements) != 1 || len(d.Access) != 1 {
+		len(d.Attendance)+len(d.Voice)+len(d.Reminders)+len(d.ReminderModes)+len(d.DirectReminders) != 0 ||
+		len(d.Agreements) != 1 || len(d.Access) != 1 || len(d.Rounds) != 1 || d.Rounds[0].GroupID != live.ID {
 		t.Errorf("bob after retention: %+v", d)
 	}
 	d, _ := s.Export(ctx, "g1", alice, time.Now())
-	if len(d.Waiting) != 1 || len(d.Created) != 1 || len(d.Groups) != 0 || len(d.Facilitates) != 0 || len(d.Voice) != 0 {
+	if len(d.Waiting) != 1 || len(d.Created) != 1 || len(d.Groups) != 0 || len(d.Facilitates) != 0 || len(d.Voice) != 0 ||
+		len(d.ReminderModes)+len(d.DirectReminders) != 0 || len(d.Rounds) != 1 || d.Rounds[0].GroupID != live.ID {
 		t.Errorf("after retention: %+v", d)
+	}
+	// Kept: her choice for every group and the notice are the server's,
+	// not the old group's.
+	if d.ReminderDefault != domain.RemindDM || d.DMNotice == nil {
+		t.Errorf("retention took a server-wide record: %q %+v", d.ReminderDefault, d.DMNotice)
+	}
+	// The old round keeps its turns, naming nobody; the direct messages
+	// went (with the firing kept).
+	var turns, named, dms int
+	s.db.QueryRowContext(ctx, `SELECT count(*), count(NULLIF(t.user_id, '')) FROM round_turns t JOIN rounds r ON r.id = t.round_id
+		WHERE r.group_id = ?`, archived.ID).Scan(&turns, &named)
+	s.db.QueryRowContext(ctx, `SELECT count(*) FROM reminder_dms`).Scan(&dms)
+	if turns != 2 || named != 0 || dms != 0 {
+		t.Errorf("old round: %d turns, %d naming someone; %d direct reminders left", turns, named, dms)
+	}
+}
+
+// Erasing someone from a round under way keeps the round going: their
+// turn stays in its place, passed and naming nobody; the round steps over
+// it; two people erased from one round do not collide.
+func TestErasingATurnKeepsTheRound(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	const carol, dave = "6464646464", "7575757575"
+	now := time.Unix(1_800_000_000, 0)
+	g := mustCreate(t, s, domain.Group{Name: "Circle"})
+	r, err := s.StartRound(ctx, g.ID, "c", []string{bob, alice, carol, dave}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []string{alice, carol} {
+		if err := s.Erase(ctx, "g1", who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Bob speaks; the round moves past alice and carol to dave.
+	r, err = s.AdvanceRound(ctx, r.ID, 0, domain.TurnDone, now)
+	if err != nil || r.Position != 3 || r.Speaker() != dave || r.Ended {
+		t.Fatalf("after bob: %+v %v", r, err)
+	}
+	want := []domain.Turn{{UserID: bob, Outcome: domain.TurnDone}, {Outcome: domain.TurnPassed}, {Outcome: domain.TurnPassed},
+		{UserID: dave}}
+	if fmt.Sprint(r.Turns) != fmt.Sprint(want) {
+		t.Errorf("turns %+v, want %+v", r.Turns, want)
+	}
+	// Dave, the speaker, is erased: the turn waits on the facilitator, whose
+	// press keeps it passed and ends the round.
+	if err := s.Erase(ctx, "g1", dave); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ = s.Round(ctx, r.ID); r.Position != 3 || r.Speaker() != "" || r.Turns[3].Outcome != domain.TurnPassed {
+		t.Errorf("after dave's erasure: %+v", r)
+	}
+	r, err = s.AdvanceRound(ctx, r.ID, 3, domain.TurnDone, now)
+	if err != nil || !r.Ended || r.Position != 4 || r.Turns[3] != (domain.Turn{Outcome: domain.TurnPassed}) {
+		t.Errorf("the facilitator's press: %+v %v", r, err)
+	}
+	// A new round, and a late comer, still work around erased turns.
+	if err := s.Join(ctx, g.ID, carol, now, 0); err != nil {
+		t.Fatal(err)
+	}
+	r, err = s.StartRound(ctx, g.ID, "c", []string{bob}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = s.AddToRound(ctx, g.ID, carol); err != nil || len(r.Turns) != 2 || r.Turns[1].UserID != carol {
+		t.Errorf("late comer: %+v %v", r, err)
 	}
 }

@@ -92,7 +92,8 @@ func (s *Store) OpenRound(ctx context.Context, groupID int64) (domain.Round, err
 }
 
 // AdvanceRound ends the turn at position with outcome (TurnDone or
-// TurnPassed) and moves to the next; after the last turn the round ends.
+// TurnPassed) and moves to the next turn not erased; after the last the
+// round ends.
 // A turn already moved on from is refused (ErrTurnMoved), so two presses
 // at once move the round once.
 func (s *Store) AdvanceRound(ctx context.Context, id int64, position int, outcome string, now time.Time) (domain.Round, error) {
@@ -109,14 +110,21 @@ func (s *Store) AdvanceRound(ctx context.Context, id int64, position int, outcom
 		case at != position:
 			return domain.ErrTurnMoved
 		}
-		if _, err := s.txExec(ctx, tx, `UPDATE round_turns SET outcome = ? WHERE round_id = ? AND position = ?`,
-			outcome, id, position); err != nil {
+		// A turn erased by /forget (user_id '') stays passed, and the round
+		// steps over the erased turns ahead.
+		if _, err := s.txExec(ctx, tx, `UPDATE round_turns SET outcome = CASE WHEN user_id = '' THEN outcome ELSE ? END
+			WHERE round_id = ? AND position = ?`, outcome, id, position); err != nil {
 			return err
 		}
-		if position+1 >= n {
+		var next sql.NullInt64
+		if err := s.txQueryRow(ctx, tx, `SELECT min(position) FROM round_turns WHERE round_id = ? AND position > ? AND user_id <> ''`,
+			id, position).Scan(&next); err != nil {
+			return err
+		}
+		if !next.Valid {
 			_, err = s.txExec(ctx, tx, `UPDATE rounds SET position = ?, state = 'ended', ended_at = ? WHERE id = ?`, n, now.Unix(), id)
 		} else {
-			_, err = s.txExec(ctx, tx, `UPDATE rounds SET position = ? WHERE id = ?`, position+1, id)
+			_, err = s.txExec(ctx, tx, `UPDATE rounds SET position = ? WHERE id = ?`, next.Int64, id)
 		}
 		return err
 	})

@@ -26,6 +26,7 @@ func (s *Store) SessionDuration(ctx context.Context, groupID int64) (time.Durati
 func (s *Store) MarkSession(ctx context.Context, groupID int64, sessionAt time.Time, userID string, mark domain.Mark, now time.Time) (domain.Mark, error) {
 	var before domain.Mark
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		before = "" // a run again (PostgreSQL) reads it afresh: Scan leaves it as it was when there is no row
 		var n int
 		if err := s.txQueryRow(ctx, tx, `SELECT count(*) FROM memberships WHERE group_id = ? AND user_id = ?`,
 			groupID, userID).Scan(&n); err != nil {

@@ -31,6 +31,10 @@ type Store struct {
 	stmts    sync.Map      // query text → *sql.Stmt
 	planned  chan struct{} // see PlanChanged
 	lease    leaseConfig   // see SetLease
+	// beforeCommit, set by tests only, runs after a transaction's function
+	// succeeded; an error from it rolls the transaction back as a
+	// conflict at commit would (the retry tests use it).
+	beforeCommit func() error
 }
 
 // OpenDatabase opens the PostgreSQL database at url (postgres://…), or,
@@ -280,6 +284,12 @@ func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return storageError(err)
+	}
+	if s.beforeCommit != nil {
+		if err := s.beforeCommit(); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	return storageError(tx.Commit())
 }

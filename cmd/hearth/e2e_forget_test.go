@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"hearth/domain"
 )
 
 // scanFor looks for id in every text and integer column of every table of
@@ -86,6 +88,20 @@ func (w *world) placeEverywhere() (text, voice, archived string) {
 	w.sql(`INSERT INTO firings (group_id, kind, session_at, lead_seconds, state, mentions, retry_at, created_at)
 		VALUES (?, 'reminder', ?, 1800, 'sending', ?, ?, ?)`, grief.ID, session+86400*7, w.bob+" "+w.alice,
 		session+86400*365, session)
+	// Reminder choices, the reminder's direct messages (alice's were
+	// closed: she was told so) and a talking round of the two in
+	// voice.
+	w.do(w.alice, "reminders", str("mode", "dm"))
+	w.do(w.bob, "reminders", str("mode", "off"), str("group", "Grief Circle"))
+	fs, err := st.Firings(context.Background(), grief.ID)
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("firings %+v %v", fs, err)
+	}
+	w.sql(`INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (?, ?, 'closed'), (?, ?, 'sent')`, fs[0].ID, w.alice, fs[0].ID, w.bob)
+	w.sql(`INSERT INTO dm_notices (user_id, guild_id, told, created_at) VALUES (?, ?, 1, ?)`, w.alice, w.guild, session)
+	if r := w.group(w.mod, "round", str("group", "Grief Circle")); r.Content != en.RoundStarted(grief.ChannelID) {
+		t.Fatalf("/group round: %q", r.Content)
+	}
 	for _, c := range []struct {
 		channel string
 		bits    int64
@@ -93,6 +109,10 @@ func (w *world) placeEverywhere() (text, voice, archived string) {
 		if ow, ok := w.overwrite(c.channel, w.alice); !ok || ow.Allow != c.bits {
 			t.Fatalf("before /forget, alice's overwrite on %s: %+v %v", c.channel, ow, ok)
 		}
+	}
+	if d, _ := st.Export(context.Background(), w.guild, w.alice, w.clock.Now()); d.ReminderDefault != "dm" ||
+		len(d.DirectReminders) != 1 || d.DMNotice == nil || len(d.Rounds) != 1 {
+		t.Fatalf("before /forget, alice's export lacks a record: %+v", d)
 	}
 	return grief.ChannelID, voice, old.ChannelID
 }
@@ -161,6 +181,21 @@ func TestForgetErasesTheCallerFromEverything(t *testing.T) {
 	fs, _ := st.Firings(ctx, grief.ID)
 	if len(fs) != 1 || fs[0].Mentions[0] != w.bob || len(fs[0].Mentions) != 1 {
 		t.Errorf("reminder mentions %+v, want bob alone", fs)
+	}
+	// Bob keeps his choice, his direct reminder and his turn; the round
+	// under way keeps alice's place, naming nobody, passed.
+	if d, _ := st.Export(ctx, w.guild, w.bob, w.clock.Now()); len(d.ReminderModes) != 1 || d.ReminderModes[0].Mode != "off" ||
+		len(d.DirectReminders) != 1 || d.DirectReminders[0].Delivery != "sent" || len(d.Rounds) != 1 {
+		t.Errorf("bob's records after alice's erasure: %+v", d)
+	}
+	round, err := st.OpenRound(ctx, grief.ID)
+	if err != nil || len(round.Turns) != 2 {
+		t.Fatalf("the round after /forget: %+v %v", round, err)
+	}
+	for _, turn := range round.Turns {
+		if turn.UserID != w.bob && (turn.UserID != "" || turn.Outcome != "passed") {
+			t.Errorf("turn %+v: want bob's, or an erased one passed", turn)
+		}
 	}
 }
 
@@ -252,6 +287,18 @@ func TestRetentionErasesOldArchivesMemberRecords(t *testing.T) {
 	}
 	old, recent := w.groupNamed(st, "Long Ago"), w.groupNamed(st, "Lately")
 	w.sql(`INSERT INTO session_marks (group_id, session_at, user_id, mark, marked_at) VALUES (?, 1, ?, 'here', 1)`, old.ID, w.alice)
+	// In both groups: alice's reminder choice, a reminder she got by direct
+	// message and a talking round she had a turn in.
+	for i, g := range []domain.Group{old, recent} {
+		w.do(w.alice, "reminders", str("mode", "dm"), str("group", g.Name))
+		// (its session far ahead: ended reminder records go a day after it)
+		w.sql(`INSERT INTO firings (id, group_id, kind, session_at, lead_seconds, state, created_at) VALUES (?, ?, 'reminder', ?, 60, 'sent', 1)`,
+			900+i, g.ID, w.clock.Now().Unix()+365*86400)
+		w.sql(`INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (?, ?, 'sent')`, 900+i, w.alice)
+		if _, err := st.StartRound(context.Background(), g.ID, g.ChannelID, []string{w.alice, w.bob}, w.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.group(w.mod, "archive", str("group", "Long Ago"))
 	w.clock.Advance(60 * 24 * time.Hour)
 	w.group(w.mod, "archive", str("group", "Lately"))
@@ -282,4 +329,22 @@ func TestRetentionErasesOldArchivesMemberRecords(t *testing.T) {
 	if len(d.Groups) != 1 || d.Groups[0].GroupID != recent.ID || len(d.Attendance) != 0 {
 		t.Errorf("alice's records after retention: %+v", d)
 	}
+	for what, groups := range map[string][]int64{
+		"reminder choices": refs(d.ReminderModes, func(r domain.ReminderModeRecord) int64 { return r.GroupID }),
+		"direct reminders": refs(d.DirectReminders, func(r domain.DirectReminderRecord) int64 { return r.GroupID }),
+		"round turns":      refs(d.Rounds, func(r domain.RoundRecord) int64 { return r.GroupID }),
+	} {
+		if len(groups) != 1 || groups[0] != recent.ID {
+			t.Errorf("alice's %s after retention are of groups %v, want the recent one alone", what, groups)
+		}
+	}
+}
+
+// refs lists the groups of an export's records.
+func refs[R any](records []R, group func(R) int64) []int64 {
+	var out []int64
+	for _, r := range records {
+		out = append(out, group(r))
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -10,8 +11,9 @@ import (
 // /mydata gives the caller, and only them, a JSON file of everything Hearth
 // keeps about them in the server: here a member of two groups (one with
 // guidelines they agreed to), waiting for a seat in a third, with an
-// attendance mark and time in voice. Nobody else is named, not even bob who
-// shares every group with her.
+// attendance mark, time in voice, reminder choices, a direct reminder and a
+// turn in a talking round. Nobody else is named, not even bob who shares
+// every group (and that reminder and round) with her.
 func TestMyDataExportsEverythingAboutTheCallerOnly(t *testing.T) {
 	w := newWorld(t)
 	w.start()
@@ -33,6 +35,24 @@ func TestMyDataExportsEverythingAboutTheCallerOnly(t *testing.T) {
 			grief.ID, session, who, session+300)
 		w.sql(`INSERT INTO voice_intervals (group_id, user_id, joined_at, left_at) VALUES (?, ?, ?, ?)`,
 			grief.ID, who, session, session+5400)
+	}
+
+	// Her reminder choices, a reminder she got by direct message (bob got
+	// it too), the note that her direct messages were closed once, and a
+	// talking round under way in which bob has spoken and her turn is next.
+	w.do(w.alice, "reminders", str("mode", "dm"))
+	w.do(w.alice, "reminders", str("mode", "off"), str("group", "Night Owls"))
+	w.do(w.bob, "reminders", str("mode", "dm"), str("group", "Grief Circle"))
+	w.sql(`INSERT INTO firings (id, group_id, kind, session_at, lead_seconds, state, created_at) VALUES (77, ?, 'reminder', ?, 3600, 'sent', ?)`,
+		grief.ID, session, session-3600)
+	w.sql(`INSERT INTO reminder_dms (firing_id, user_id, state) VALUES (77, ?, 'sent'), (77, ?, 'sent')`, w.alice, w.bob)
+	w.sql(`INSERT INTO dm_notices (user_id, guild_id, told, created_at) VALUES (?, ?, 1, ?)`, w.alice, w.guild, session-86400)
+	round, err := st.StartRound(context.Background(), grief.ID, grief.ChannelID, []string{w.bob, w.alice}, w.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AdvanceRound(context.Background(), round.ID, 0, "done", w.clock.Now()); err != nil {
+		t.Fatal(err)
 	}
 
 	r := w.do(w.alice, "mydata")
@@ -103,11 +123,37 @@ func TestMyDataExportsEverythingAboutTheCallerOnly(t *testing.T) {
     }
   ],
   "facilitates": [],
-  "created": []
+  "created": [],
+  "reminder_default": "dm",
+  "reminder_modes": [
+    {
+      %s,
+      "mode": "off"
+    }
+  ],
+  "direct_reminders": [
+    {
+      %s,
+      "session_at": "2026-11-26T18:00:00Z",
+      "delivery": "sent"
+    }
+  ],
+  "dm_notice": {
+    "since": "2026-11-25T18:00:00Z",
+    "told": true
+  },
+  "talking_rounds": [
+    {
+      %s,
+      "started_at": "2026-11-26T09:00:00Z",
+      "outcome": ""
+    }
+  ]
 }
 `, w.guild, w.alice, ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"), ref(full.ID, "Full House"),
 		ref(grief.ID, "Grief Circle"), ref(grief.ID, "Grief Circle"), ref(grief.ID, "Grief Circle"),
-		ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"))
+		ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"),
+		ref(owls.ID, "Night Owls"), ref(grief.ID, "Grief Circle"), ref(grief.ID, "Grief Circle"))
 	if got := string(r.Files[0].Data); got != want {
 		t.Errorf("hearth-mydata.json:\n%s\nwant:\n%s", got, want)
 	}
