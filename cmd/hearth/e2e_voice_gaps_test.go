@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,4 +165,156 @@ func (w *world) jobKinds(st *store.Store, groupID int64) []string {
 	}
 	slices.Sort(kinds)
 	return kinds
+}
+
+// Start-up repairs a voice channel that drifted while Hearth was down (a
+// member's access deleted, Hearth-like access given to a former member and
+// to an outsider, @everyone's denial deleted), and one deleted while it was
+// down is made again, recorded, with the members' access and the event.
+func TestVoiceChannelRepairedAtStartUp(t *testing.T) {
+	w := voiceWorld(t)
+	h := w.start()
+	w.group(w.mod, "create", str("name", "Evening Circle"), str("type", "open"), str("schedule", "0 18 * * *"),
+		str("timezone", "UTC"), boolean("voice", true))
+	w.do(w.alice, "join", str("group", "Evening Circle"))
+	w.do(w.bob, "join", str("group", "Evening Circle"))
+	w.do(w.bob, "leave", str("group", "Evening Circle"))
+	carol := w.carol()
+	g := w.groupNamed(w.db(), "Evening Circle")
+	all := int64(bitView | bitConnect | bitSpeak)
+
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.fake.DeleteOverwrite(g.VoiceChannelID, w.alice)
+	w.fake.DeleteOverwrite(g.VoiceChannelID, w.guild)
+	for _, id := range []string{w.bob, carol} {
+		w.fake.SetOverwrite(g.VoiceChannelID, fakediscord.Overwrite{ID: id, Type: 1, Allow: all})
+	}
+	h = w.start()
+	if ow, ok := w.overwrite(g.VoiceChannelID, w.alice); !ok || ow.Allow != all || ow.Deny != 0 {
+		t.Errorf("alice's voice overwrite after start-up %+v, want View|Connect|Speak", ow)
+	}
+	for who, id := range map[string]string{"former member": w.bob, "outsider": carol} {
+		if ow, ok := w.overwrite(g.VoiceChannelID, id); ok {
+			t.Errorf("the %s keeps a voice overwrite %+v", who, ow)
+		}
+		if p := w.fake.ChannelPermissions(g.VoiceChannelID, id); p != 0 {
+			t.Errorf("the %s has permissions %b on the voice channel", who, p)
+		}
+	}
+	if ow, ok := w.overwrite(g.VoiceChannelID, w.guild); !ok || ow.Allow != 0 || ow.Deny != bitView|bitConnect {
+		t.Errorf("@everyone's voice overwrite after start-up %+v, want deny View|Connect", ow)
+	}
+
+	// Deleted while Hearth is down, with its event.
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.fake.DeleteChannel(g.VoiceChannelID)
+	if evs := w.events(); len(evs) != 0 {
+		t.Fatalf("the fake kept the deleted channel's event: %+v", evs)
+	}
+	w.start()
+	again := w.groupNamed(w.db(), "Evening Circle")
+	ch, ok := w.fake.Channel(again.VoiceChannelID)
+	if again.VoiceChannelID == g.VoiceChannelID || !ok || ch.Type != fakediscord.ChannelTypeGuildVoice {
+		t.Fatalf("voice channel after start-up %q (%+v), want a new one", again.VoiceChannelID, ch)
+	}
+	if ow, ok := w.overwrite(again.VoiceChannelID, w.alice); !ok || ow.Allow != all {
+		t.Errorf("alice's overwrite on the remade channel %+v", ow)
+	}
+	if p := w.fake.ChannelPermissions(again.VoiceChannelID, carol); p != 0 {
+		t.Errorf("an outsider has permissions %b on the remade channel", p)
+	}
+	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	if got := w.eventStarts(); len(got) != 1 || !got[again.VoiceChannelID].Equal(session) {
+		t.Errorf("events after start-up %v, want today's session on the new channel", got)
+	}
+}
+
+// Without Create Events and Manage Events, Hearth says so once in the log
+// channel, in words a moderator can act on, naming no group or member, and
+// the groups work on without events; given the permission, the next start
+// makes them.
+func TestMissingEventsPermissionNotedOnce(t *testing.T) {
+	w := voiceWorld(t)
+	h := w.start()
+	logChannel := w.withLog()
+	w.fake.SetBotPermissions(w.guild, fakediscord.DefaultBotPermissions&^(fakediscord.PermCreateEvents|fakediscord.PermManageEvents))
+	before := len(w.fake.Messages(logChannel))
+	for _, name := range []string{"Evening Circle", "Morning Circle"} {
+		r := w.group(w.mod, "create", str("name", name), str("type", "open"), str("schedule", "0 18 * * *"),
+			str("timezone", "UTC"), boolean("voice", true))
+		wantReply(t, r, "Voice channel: <#")
+	}
+	w.group(w.mod, "schedule", str("group", "Evening Circle"), str("schedule", "0 19 * * *"))
+	w.clock.Set(time.Date(2026, 11, 26, 19, 30, 0, 0, time.UTC)) // a session ends: another try
+	time.Sleep(100 * time.Millisecond)
+	var notes []string
+	for _, m := range w.fake.Messages(logChannel)[before:] {
+		if strings.HasPrefix(m.Content, "⚠️") {
+			notes = append(notes, m.Content)
+		}
+	}
+	want := "⚠️ Hearth could not make or change the scheduled event of a voice group: it needs the Create Events and Manage Events permissions, " +
+		"and View Channel and Connect on the group's voice channel. Until then, voice groups have no events."
+	if len(notes) != 1 || notes[0] != want {
+		t.Errorf("log notes %q, want exactly one %q", notes, want)
+	}
+	if evs := w.fake.ScheduledEvents(w.guild); len(evs) != 0 {
+		t.Errorf("events %+v", evs)
+	}
+
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.fake.SetBotPermissions(w.guild, fakediscord.DefaultBotPermissions)
+	w.start()
+	// Morning Circle's next session gets its event at once; Evening
+	// Circle's is under way (19:00), and Discord takes no event in the
+	// past: its next one comes when it ends.
+	if n := len(w.eventStarts()); n != 1 {
+		t.Errorf("%d voice events after the permission was given, want Morning Circle's", n)
+	}
+	w.clock.Set(time.Date(2026, 11, 26, 20, 30, 0, 0, time.UTC))
+	eventually(t, "both groups' events", func() bool { return len(w.eventStarts()) == 2 })
+}
+
+// In discreet mode nothing a member can see outside the group's own channel
+// names the group: its event, its voice channel, a direct-message
+// reminder; nor do the channel reminder and session post.
+func TestDiscreetVoiceGroupNamesNoGroup(t *testing.T) {
+	w := voiceWorld(t)
+	w.start()
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "discreet", Type: 5, Value: true})
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), str("schedule", "0 18 * * *"),
+		str("timezone", "UTC"), str("reminder", "30m"), boolean("voice", true))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	w.do(w.bob, "join", str("group", "Grief Circle"))
+	w.do(w.alice, "reminders", str("mode", "dm"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+
+	evs := w.events()
+	if len(evs) != 1 {
+		t.Fatalf("events %+v", evs)
+	}
+	wantExactly(t, "event name", evs[0].Name, "Group session")
+	wantExactly(t, "event description", evs[0].Description, "A session of 90 minutes in this group's private voice channel.")
+	if ch, _ := w.fake.Channel(g.VoiceChannelID); ch.Name != fmt.Sprintf("group-%d", g.ID) {
+		t.Errorf("voice channel named %q", ch.Name)
+	}
+	w.clock.Set(session.Add(-30 * time.Minute))
+	reminder := w.waitReminders(g.ChannelID, 1)[0]
+	eventually(t, "alice's DM", func() bool { return len(w.dms(w.alice)) == 1 })
+	wantExactly(t, "DM reminder", w.dms(w.alice)[0].Content, fmt.Sprintf(
+		"⏰ Reminder: your next group session is <t:%d:F> (<t:%d:R>), in <#%s>.", session.Unix(), session.Unix(), g.ChannelID))
+	w.clock.Set(session)
+	post := w.waitSessionPosts(g.ChannelID, 1)[0]
+	for what, text := range map[string]string{"channel reminder": reminder.Content, "session post": post.Content} {
+		if strings.Contains(text, "Grief") {
+			t.Errorf("the %s names the group: %q", what, text)
+		}
+	}
 }
