@@ -72,9 +72,24 @@ func TestEventsKeepToDiscordsLimitNearestFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.fake.DeleteEventAsUser(w.guild, others[0])
-	w.start()
+	h = w.start()
 	want("after a slot freed", map[string]time.Time{"Early": today.Add(42 * time.Hour),
 		"Middle": today.Add(19 * time.Hour), "Late": today.Add(20 * time.Hour)})
+	// Middle's event, for its session under way, is deleted by hand while
+	// Hearth is down, and someone adds an event of their own: Middle can
+	// have no event until its session ends (Discord takes none in the
+	// past), so it holds no room and Early keeps its event.
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range w.events() {
+		if e.ChannelID == voice["Middle"] {
+			w.fake.DeleteEventAsUser(w.guild, e.ID)
+		}
+	}
+	others = append(others, w.fake.AddExternalEventFor(w.guild, w.owner(), "Picnic again", today.AddDate(0, 0, 3)))
+	w.start()
+	want("with Middle's event gone mid-session", map[string]time.Time{"Early": today.Add(42 * time.Hour), "Late": today.Add(20 * time.Hour)})
 	for _, id := range others[1:] {
 		if !slices.ContainsFunc(w.events(), func(e fakediscord.ScheduledEvent) bool { return e.ID == id }) {
 			t.Fatalf("Hearth touched an event someone else made (%s)", id)
@@ -283,7 +298,10 @@ func TestMissingEventsPermissionNotedOnce(t *testing.T) {
 
 // In discreet mode nothing a member can see outside the group's own channel
 // names the group: its event, its voice channel, a direct-message
-// reminder; nor do the channel reminder and session post.
+// reminder; nor do the channel reminder and session post. Reminder modes
+// and Can't make it work alike there: the channel reminder mentions only
+// the channel-mode member, the off member gets nothing, and Can't make it
+// pressed in the discreet DM excuses its member.
 func TestDiscreetVoiceGroupNamesNoGroup(t *testing.T) {
 	w := voiceWorld(t)
 	w.start()
@@ -292,7 +310,10 @@ func TestDiscreetVoiceGroupNamesNoGroup(t *testing.T) {
 		str("timezone", "UTC"), str("reminder", "30m"), boolean("voice", true))
 	w.do(w.alice, "join", str("group", "Grief Circle"))
 	w.do(w.bob, "join", str("group", "Grief Circle"))
+	carol := w.carol()
+	w.do(carol, "join", str("group", "Grief Circle"))
 	w.do(w.alice, "reminders", str("mode", "dm"))
+	w.do(w.bob, "reminders", str("mode", "off"), str("group", "Grief Circle"))
 	g := w.groupNamed(w.db(), "Grief Circle")
 	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
 
@@ -310,6 +331,22 @@ func TestDiscreetVoiceGroupNamesNoGroup(t *testing.T) {
 	eventually(t, "alice's DM", func() bool { return len(w.dms(w.alice)) == 1 })
 	wantExactly(t, "DM reminder", w.dms(w.alice)[0].Content, fmt.Sprintf(
 		"⏰ Reminder: your next group session is <t:%d:F> (<t:%d:R>), in <#%s>.", session.Unix(), session.Unix(), g.ChannelID))
+	if !slices.Equal(reminder.Mentions, []string{carol}) {
+		t.Errorf("the channel reminder mentions %v, want only carol", reminder.Mentions)
+	}
+	if n := len(w.dms(w.bob)); n != 0 {
+		t.Errorf("bob (off) got %d DMs", n)
+	}
+	_, excuse := w.dmButtons(w.alice)
+	if len(excuse) != 1 {
+		t.Fatalf("the discreet DM's buttons %v, want Can't make it", excuse)
+	}
+	wantExactly(t, "Can't make it in the discreet DM", w.pressDM(w.alice, excuse[0]).Content,
+		"Noted: you can't make it this time. Only the facilitator and moderators see this. "+
+			"If you can come after all, press **I'm here** once the session has started.")
+	if got := w.marks(g.ID, session); !slices.Equal(got, []string{w.alice + ":excused"}) {
+		t.Errorf("marks %v, want alice excused", got)
+	}
 	w.clock.Set(session)
 	post := w.waitSessionPosts(g.ChannelID, 1)[0]
 	for what, text := range map[string]string{"channel reminder": reminder.Content, "session post": post.Content} {
@@ -317,4 +354,56 @@ func TestDiscreetVoiceGroupNamesNoGroup(t *testing.T) {
 			t.Errorf("the %s names the group: %q", what, text)
 		}
 	}
+}
+
+// Hearth down across a voice group's session start: back mid-session, it
+// makes the session post once, keeps the session's event, and at the
+// session's end moves the event on; both jobs then point at the next session.
+func TestVoiceSessionUnderWayAtRestart(t *testing.T) {
+	w := voiceWorld(t)
+	h := w.start()
+	w.group(w.mod, "create", str("name", "Evening Circle"), str("type", "open"), str("schedule", "0 18 * * *"),
+		str("timezone", "UTC"), boolean("voice", true))
+	w.group(w.mod, "schedule", str("group", "Evening Circle"), str("schedule", "0 18 * * *"), num("duration", 60))
+	w.do(w.alice, "join", str("group", "Evening Circle"))
+	st := w.db()
+	g := w.groupNamed(st, "Evening Circle")
+	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	first := w.events()
+	if len(first) != 1 || !first[0].Start.Equal(session) {
+		t.Fatalf("events %+v", first)
+	}
+
+	if err := h.stop(); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Set(session.Add(20 * time.Minute))
+	w.start()
+	post := w.waitSessionPosts(g.ChannelID, 1)[0]
+	wantExactly(t, "check-in after the restart", w.press(w.alice, buttons(t, fakediscord.Reply{Components: post.Components})[0]).Content,
+		"You're checked in. Welcome!")
+	if evs := w.events(); len(evs) != 1 || evs[0].ID != first[0].ID {
+		t.Errorf("events after the restart %+v, want the session's own kept", evs)
+	}
+	w.clock.Set(session.Add(time.Hour))
+	eventually(t, "the event moved on", func() bool {
+		evs := w.events()
+		return len(evs) == 1 && evs[0].Start.Equal(session.Add(24*time.Hour))
+	})
+	if n := len(w.sessionPosts(g.ChannelID)); n != 1 {
+		t.Errorf("%d session posts, want 1", n)
+	}
+	eventually(t, "both jobs on tomorrow's session", func() bool {
+		jobs, err := st.Jobs(context.Background(), g.ID)
+		if err != nil {
+			return false
+		}
+		next := 0
+		for _, j := range jobs {
+			if (j.Kind == "session_start" || j.Kind == "session_end") && j.SessionAt.Equal(session.Add(24*time.Hour)) {
+				next++
+			}
+		}
+		return next == 2
+	})
 }
