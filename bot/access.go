@@ -105,9 +105,13 @@ func (b *Bot) guardChannel(ctx context.Context, g domain.Group, seen *discordgo.
 		b.groups.Note(ctx, g.GuildID, func(p *messages.Printer) string { return p.NoteAccessRemoved(g.Name) })
 	}
 	if found.open {
-		allow, deny := int64(0), permView
+		hide := permView
+		if seen.Type == discordgo.ChannelTypeGuildVoice {
+			hide = everyoneVoiceDeny // as the channel was made: nor may they connect
+		}
+		allow, deny := int64(0), hide
 		if ow := found.everyone; ow != nil {
-			allow, deny = ow.Allow&^permView, ow.Deny|permView
+			allow, deny = ow.Allow&^hide, ow.Deny|hide
 		}
 		err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
 			return b.session.ChannelPermissionSet(seen.ID, g.GuildID, discordgo.PermissionOverwriteTypeRole, allow, deny, opts...)

@@ -262,7 +262,7 @@ func TestGroupInfoForAFacilitator(t *testing.T) {
 	ownInfo := en.Info(messages.GroupInfo{
 		Name: "Grief circle", Kind: domain.KindOpen, Status: domain.StatusOpen, Capacity: 10,
 		Schedule: wednesdays, Timezone: "UTC", Reminders: domain.DefaultReminders, Description: "A weekly circle",
-		FacilitatorID: facilitID, ChannelID: g.ChannelID,
+		FacilitatorID: facilitID, ChannelID: g.ChannelID, DurationMinutes: 90,
 		Next: []time.Time{nextWednesday, nextWednesday.AddDate(0, 0, 7), nextWednesday.AddDate(0, 0, 14)},
 	})
 	cases := []struct {

@@ -183,7 +183,8 @@ func (a *App) groupInfo(_ context.Context, in *Interaction, g domain.Group) (Res
 		Name: g.Name, Kind: g.Kind, Status: g.Status(now), Capacity: g.Capacity,
 		Members: g.MemberCount, StartAt: g.StartAt, Sessions: g.Sessions, Schedule: g.Schedule,
 		Timezone: g.Timezone, Reminders: g.Reminders, Description: g.Description,
-		FacilitatorID: g.FacilitatorID, ChannelID: g.ChannelID, Next: g.UpcomingSessions(now, 3),
+		FacilitatorID: g.FacilitatorID, ChannelID: g.ChannelID, VoiceChannelID: g.VoiceChannelID,
+		DurationMinutes: int(g.SessionLength() / time.Minute), Next: g.UpcomingSessions(now, 3),
 	})), nil
 }
 

@@ -71,8 +71,12 @@ func (s *Service) syncEvents(ctx context.Context, guildID string) error {
 		}
 	}
 	ours := map[string]bool{}
+	liveSession := map[int64]time.Time{} // the session of each group's event still on Discord
 	for _, r := range recorded {
 		ours[r.EventID] = true
+		if _, ok := onDiscord[r.EventID]; ok {
+			liveSession[r.GroupID] = r.SessionAt
+		}
 	}
 	others := 0
 	for id := range onDiscord {
@@ -85,9 +89,13 @@ func (s *Service) syncEvents(ctx context.Context, guildID string) error {
 		if !g.HasVoice() {
 			continue
 		}
-		if at := g.CurrentOrNextSession(now); !at.IsZero() {
-			wants = append(wants, wantedEvent{g, at})
+		at := g.CurrentOrNextSession(now)
+		if at.IsZero() || !at.After(now) && !liveSession[g.ID].Equal(at) {
+			// None, or begun without its event: Discord takes no event in
+			// the past, so it must not hold room another group could use.
+			continue
 		}
+		wants = append(wants, wantedEvent{g, at})
 	}
 	sort.Slice(wants, func(i, j int) bool {
 		if !wants[i].at.Equal(wants[j].at) {

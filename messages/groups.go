@@ -135,6 +135,8 @@ type GroupInfo struct {
 	Schedule, Timezone, Reminders string
 	Description, FacilitatorID    string
 	ChannelID                     string
+	VoiceChannelID                string // "" when the group has no voice channel
+	DurationMinutes               int    // each session's length
 	Next                          []time.Time
 }
 
@@ -150,6 +152,9 @@ func (p *Printer) Info(g GroupInfo) string {
 		line(g.Description)
 	}
 	line(p.fill("info_channel", args{"Channel": Channel(g.ChannelID)}))
+	if g.VoiceChannelID != "" {
+		line(p.VoiceChannelLine(g.VoiceChannelID))
+	}
 	if g.Capacity > 0 {
 		line(p.fill("info_members_of", args{"Members": g.Members, "Capacity": g.Capacity}))
 	} else {
@@ -166,6 +171,7 @@ func (p *Printer) Info(g GroupInfo) string {
 	}
 	if g.Schedule != "" {
 		line(p.fill("info_schedule", args{"Schedule": g.Schedule, "Timezone": g.Timezone, "Reminders": g.Reminders}))
+		line(p.SessionLength(g.DurationMinutes))
 	} else {
 		line(p.fill("info_timezone", args{"Timezone": g.Timezone}))
 	}

@@ -232,3 +232,30 @@ func TestRoundPostErasedTurn(t *testing.T) {
 		}
 	}
 }
+
+// /group info names a voice group's voice channel and, with a schedule,
+// how long each session lasts; a group without voice gets no voice line.
+func TestInfoShowsVoiceChannelAndSessionLength(t *testing.T) {
+	voice := GroupInfo{Name: "G", Kind: domain.KindOpen, Status: domain.StatusOpen, ChannelID: "1", VoiceChannelID: "2",
+		Schedule: "0 18 * * *", Timezone: "UTC", Reminders: "1h", DurationMinutes: 60}
+	cases := []struct {
+		name string
+		lang Lang
+		g    GroupInfo
+		want string
+	}{
+		{"voice, English", English, voice, "**G** (open)\nChannel: <#1>\nVoice channel: <#2>\nMembers: 0\n" +
+			"Schedule: `0 18 * * *` (UTC), reminders 1h before\nEach session lasts 60 minutes.\n"},
+		{"voice, Spanish", Spanish, voice, "**G** (abierto)\nCanal: <#1>\nCanal de voz: <#2>\nMiembros: 0\n" +
+			"Horario: `0 18 * * *` (UTC), recordatorios 1h antes\nCada sesión dura 60 minutos.\n"},
+		{"text only, no schedule", English, GroupInfo{Name: "G", Kind: domain.KindOpen, Status: domain.StatusOpen,
+			ChannelID: "1", Timezone: "UTC", DurationMinutes: 90}, "**G** (open)\nChannel: <#1>\nMembers: 0\nTime zone: UTC\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := For(c.lang).Info(c.g); !strings.HasPrefix(got, c.want) {
+				t.Errorf("got  %q\nwant it to start %q", got, c.want)
+			}
+		})
+	}
+}

@@ -87,19 +87,33 @@ func (s *Store) queryMarks(ctx context.Context, q string, args ...any) ([]domain
 }
 
 // PresentMembers lists the members of a group present at now: those in its
-// voice channel (an open voice interval), else those checked in for the
-// session under way (begun, not yet over), in the order they came.
+// voice channel (an open voice interval) in the order they joined, then
+// those not in it who checked in for the session under way (begun, not yet
+// over) in the order they checked in. A member who pressed I'm here but
+// follows in the text channel is as present as one in voice.
 func (s *Store) PresentMembers(ctx context.Context, groupID int64, now time.Time) ([]string, error) {
 	voice, err := s.queryStrings(ctx, `SELECT v.user_id FROM voice_intervals v
 		JOIN memberships m ON m.group_id = v.group_id AND m.user_id = v.user_id
 		WHERE v.group_id = ? AND v.left_at IS NULL ORDER BY v.joined_at, v.user_id`, groupID)
-	if err != nil || len(voice) > 0 {
-		return voice, err
+	if err != nil {
+		return nil, err
 	}
-	return s.queryStrings(ctx, `SELECT k.user_id FROM session_marks k
+	here, err := s.queryStrings(ctx, `SELECT k.user_id FROM session_marks k
 		JOIN memberships m ON m.group_id = k.group_id AND m.user_id = k.user_id
 		JOIN groups g ON g.id = k.group_id
 		WHERE k.group_id = ? AND k.mark = 'here' AND k.session_at <= ? AND k.session_at + g.duration_minutes * 60 > ?
 		  AND k.session_at = (SELECT max(session_at) FROM session_marks WHERE group_id = ? AND session_at <= ?)
 		ORDER BY k.marked_at, k.user_id`, groupID, now.Unix(), now.Unix(), groupID, now.Unix())
+	if err != nil {
+		return nil, err
+	}
+	present := make([]string, 0, len(voice)+len(here))
+	seen := map[string]bool{}
+	for _, u := range append(voice, here...) {
+		if !seen[u] { // an interval per join: someone may have two open after a lost leave
+			seen[u] = true
+			present = append(present, u)
+		}
+	}
+	return present, nil
 }

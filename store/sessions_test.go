@@ -50,15 +50,19 @@ func TestSessionMarksAndPresence(t *testing.T) {
 	if got := present(session.Add(90 * time.Minute)); len(got) != 0 {
 		t.Errorf("present after the session: %v, want nobody", got)
 	}
-	// Voice, when anyone is there, is who is present (members only).
+	// Those in voice come first (members only), then the checked in who are not.
 	for _, u := range []string{"cy", "outsider"} {
 		if _, err := s.db.ExecContext(ctx, `INSERT INTO voice_intervals (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
 			g.ID, u, session.Add(5*time.Minute).Unix()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := present(session.Add(10 * time.Minute)); !slices.Equal(got, []string{"cy"}) {
-		t.Errorf("present with someone in voice: %v, want cy", got)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO voice_intervals (group_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		g.ID, "ben", session.Add(6*time.Minute).Unix()); err != nil {
+		t.Fatal(err)
+	}
+	if got := present(session.Add(10 * time.Minute)); !slices.Equal(got, []string{"cy", "ben", "ana"}) {
+		t.Errorf("present with some in voice: %v, want cy, ben (voice) then ana (checked in)", got)
 	}
 }
 

@@ -287,7 +287,7 @@ func TestTalkingRoundOfFive(t *testing.T) {
 	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
 
 	wantExactly(t, "a round before anyone is here", w.group(fran, "round", str("group", "Evening Circle")).Content,
-		"Nobody is present yet. A round takes the members in the group's voice channel, or else those who pressed **I'm here** for the session under way.")
+		"Nobody is present yet. A round takes the members in the group's voice channel and those who pressed **I'm here** for the session under way.")
 	w.clock.Set(session)
 	here := buttons(t, fakediscord.Reply{Components: w.waitSessionPosts(g.ChannelID, 1)[0].Components})[0]
 	for _, u := range []string{w.alice, w.bob, carol, dave} {
