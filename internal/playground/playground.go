@@ -55,6 +55,10 @@ type Config struct {
 	// clock moves on to the next due time only then. Nil: do not wait.
 	Idle func() bool
 	Log  *slog.Logger
+	// Overrides are the people a server admin let use a command despite
+	// its default_member_permissions (Server Settings → Integrations in
+	// Discord's client), by command name.
+	Overrides map[string][]string
 }
 
 // Server serves the page. Create it with New.
@@ -83,6 +87,8 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("POST /modal", p.modal)
 	mux.HandleFunc("POST /clock", p.forward)
 	mux.HandleFunc("POST /locale", p.locale)
+	mux.HandleFunc("POST /voice", p.voice)
+	mux.HandleFunc("GET /attachment", p.attachment)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	p.mux = mux
 	return p

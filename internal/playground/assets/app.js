@@ -73,8 +73,14 @@
     await refresh();
   });
 
-  // Buttons and selects in messages send a component interaction.
+  // Buttons and selects in messages send a component interaction; a
+  // voice channel's button joins it, or leaves voice.
   live.addEventListener("click", async function (e) {
+    const v = e.target.closest("button[data-voice]");
+    if (v) {
+      try { await done(await post("/voice", { as: as, ch: v.dataset.voice })); } catch (err) { say(String(err.message)); }
+      return;
+    }
     const b = e.target.closest("button[data-cid]");
     if (!b || b.disabled) { return; }
     say(words.working);
