@@ -118,7 +118,8 @@ func TestTryVoiceSessionsFilesAndDMsOverHTTP(t *testing.T) {
 	r.post("command", url.Values{"as": {r.people["Bruno"]}, "ch": {general}, "cmd": {"mydata"}})
 	page := r.live("Bruno", general)
 	link := fileLinkRE.FindStringSubmatch(page)
-	if link == nil || !strings.Contains(page, `<details class="file"><summary>`+html.EscapeString(l.ShowFile)+`</summary><pre tabindex="0">`) {
+	if link == nil || !regexp.MustCompile(`<details class="file" id="file-\d+"><summary id="show-\d+">`+
+		regexp.QuoteMeta(html.EscapeString(l.ShowFile))+`</summary><pre tabindex="0">`).MatchString(page) {
 		t.Fatalf("no file shown after /mydata:\n%s", page)
 	}
 	res, err := http.Get(strings.TrimSuffix(r.url, "/") + html.UnescapeString(link[1]))

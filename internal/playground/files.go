@@ -20,8 +20,8 @@ import (
 const maxShownText = 64 << 10
 
 type attachmentView struct {
-	Name, URL, Size string
-	Text            string // the content, for a text file small enough
+	ID, Name, URL, Size string
+	Text                string // the content, for a text file small enough
 }
 
 // visibleTo tells whether the person sees a message in a channel they may

@@ -130,7 +130,7 @@ func (p *Server) messagesFor(me, channelID string, l messages.TryLabels) []messa
 		v.Embeds = r.embeds(m.Embeds)
 		v.Components = r.components(m.ID, m.Components)
 		for _, a := range m.Attachments {
-			v.Attachments = append(v.Attachments, attachmentView{Name: a.Filename, Size: byteSize(a.Size),
+			v.Attachments = append(v.Attachments, attachmentView{ID: a.ID, Name: a.Filename, Size: byteSize(a.Size),
 				URL:  attachmentURL(me, channelID, m.ID, a.ID),
 				Text: shownText(a.ContentType, files[a.ID])})
 		}

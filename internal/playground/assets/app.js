@@ -26,11 +26,13 @@
     etag = res.headers.get("ETag") || "";
     const active = document.activeElement;
     const keep = active && live.contains(active) ? active.id || active.dataset.cid : null;
+    const open = Array.from(live.querySelectorAll("details[open]"), function (d) { return d.id; });
     const html = await res.text();
     const before = document.getElementById("messages");
     const atEnd = !before || before.scrollHeight - before.scrollTop - before.clientHeight < 8;
     const top = before ? before.scrollTop : 0;
     live.innerHTML = html;
+    open.forEach(function (id) { const d = id && document.getElementById(id); if (d) { d.open = true; } });
     const after = document.getElementById("messages");
     if (after) { after.scrollTop = atEnd ? after.scrollHeight : top; }
     if (keep) {
