@@ -145,7 +145,11 @@ func TestTryVoiceSessionsFilesAndDMsOverHTTP(t *testing.T) {
 		t.Error("Dana sees Bruno's /mydata reply")
 	}
 
-	// /forget: Erase my data takes Eli out of his groups.
+	// /forget: Cancel keeps Dana's data; Erase my data takes Eli out of
+	// his groups.
+	r.post("command", url.Values{"as": {r.people["Dana"]}, "ch": {general}, "cmd": {"forget"}})
+	r.press("Dana", general, en.CancelButton())
+	r.shows("Dana", general, "Cancel on /forget", shownAs(en.ForgetCancelled()))
 	r.post("command", url.Values{"as": {r.people["Eli"]}, "ch": {general}, "cmd": {"forget"}})
 	r.press("Eli", general, en.ForgetButton())
 	if got := r.channels("Eli"); len(got) != 1 || got["general"] == "" {
@@ -162,5 +166,9 @@ func TestTryVoiceSessionsFilesAndDMsOverHTTP(t *testing.T) {
 			t.Fatalf("no offer in Gus's DMs:\n%s", r.live("Gus", r.dmChannel("Gus")))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	r.press("Gus", r.dmChannel("Gus"), en.TakeButton())
+	if r.channels("Gus")["caregivers-corner"] == "" {
+		t.Errorf("Gus took the seat offered but does not see #caregivers-corner: %v", r.channels("Gus"))
 	}
 }
