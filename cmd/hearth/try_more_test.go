@@ -114,6 +114,11 @@ func TestTryVoiceSessionsFilesAndDMsOverHTTP(t *testing.T) {
 	r.post("command", url.Values{"as": {r.people["Fatima"]}, "ch": {grief}, "cmd": {"group round"}, "opt.group": {"Grief Circle"}})
 	r.button("Bruno", grief, en.PassButton())
 
+	// After the session, its attendance: Bruno from voice, Chen checked in.
+	r.post("clock", url.Values{"by": {"1h"}})
+	r.post("command", url.Values{"as": {r.people["Fatima"]}, "ch": {grief}, "cmd": {"group attendance"}, "opt.group": {"Grief Circle"}})
+	r.shows("Fatima", grief, "attendance", `: attended <span class="mention">@Bruno Silva</span>, <span class="mention">@Chen Wei</span> · excused nobody<br>`)
+
 	// /mydata: the file, shown and downloadable by Bruno alone.
 	r.post("command", url.Values{"as": {r.people["Bruno"]}, "ch": {general}, "cmd": {"mydata"}})
 	page := r.live("Bruno", general)
