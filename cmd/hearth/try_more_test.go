@@ -67,8 +67,9 @@ var (
 // The features of the second round on the page, without a browser: a
 // member joins the voice group's voice channel and sees its event, which
 // outsiders do not; the reminder by DM and its Can't make it; the session
-// post's I'm here; a talking round; /mydata's file shown and served to
-// its person only; /forget's buttons; a waitlist offer in a DM.
+// post's I'm here; a talking round; the attendance; /mydata's file shown
+// and served to its person only; /forget's buttons; a waitlist offer in a
+// DM, taken.
 func TestTryVoiceSessionsFilesAndDMsOverHTTP(t *testing.T) {
 	r := startTry(t)
 	en := messages.For(messages.English)
