@@ -1,5 +1,7 @@
 package messages
 
+import "strings"
+
 // TryLabels are the words of hearth try's page, around what Hearth itself
 // says: they follow the language of the person one acts as.
 type TryLabels struct {
@@ -10,6 +12,10 @@ type TryLabels struct {
 	Submit, Cancel, Edited, Voice, Required, Yes, No, App          string
 	RoleModerator, RoleFacilitator, RoleMember, NoReply, Unsupport string
 	Attachment, SkipToMessages, Working                            string
+	JoinVoice, LeaveVoice, InVoice, VoiceRefused                   string
+	Events, EventLive, ShowFile, Download, OK                      string
+	// Weekdays are the short names of the days, Sunday first.
+	Weekdays []string
 }
 
 // TryPage is the page's words in p's language.
@@ -27,5 +33,9 @@ func (p *Printer) TryPage() TryLabels {
 		RoleModerator: p.text("try_role_moderator"), RoleFacilitator: p.text("try_role_facilitator"),
 		RoleMember: p.text("try_role_member"), NoReply: p.text("try_no_reply"), Unsupport: p.text("try_unsupported"),
 		Attachment: p.text("try_attachment"), SkipToMessages: p.text("try_skip_to_messages"), Working: p.text("try_working"),
+		JoinVoice: p.text("try_join_voice"), LeaveVoice: p.text("try_leave_voice"), InVoice: p.text("try_in_voice"),
+		VoiceRefused: p.text("try_voice_refused"), Events: p.text("try_events"), EventLive: p.text("try_event_live"),
+		ShowFile: p.text("try_show_file"), Download: p.text("try_download"), OK: p.text("try_ok"),
+		Weekdays: strings.Fields(p.text("try_weekdays")),
 	}
 }

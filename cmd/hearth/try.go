@@ -49,6 +49,7 @@ func try(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	defer fake.Close()
 	demo := playground.NewDemo(fake)
 	clock := fakeclock.New(time.Now().UTC().Truncate(time.Minute))
+	fake.SetClock(clock.Now) // scheduled events must start after the demo's now, not the real one
 
 	cfg := defaultConfig()
 	cfg.Discord.Token = fake.Token
@@ -83,7 +84,7 @@ func try(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 	}
 
 	page := playground.New(playground.Config{Fake: fake, GuildID: demo.GuildID, People: demo.People, Clock: clock,
-		Idle: sched.Idle, Log: log})
+		Idle: sched.Idle, Log: log, Overrides: demo.Overrides})
 	srv := &http.Server{Handler: page, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"hearth/messages"
 )
@@ -94,6 +95,24 @@ func click(sel string, by chromedp.QueryOption) chromedp.Action {
 	})
 }
 
+// pollAcrossReload waits until js is true, asking again when the page
+// was being replaced (as Poll fails when the page navigates under it).
+func pollAcrossReload(js string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(js, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // choose picks an option of a select as a person does, firing change.
 func choose(sel, value string) chromedp.Action {
 	return chromedp.Evaluate(`(function(){const s=document.querySelector(`+quoteJS(sel)+`);s.value=`+quoteJS(value)+
@@ -105,8 +124,11 @@ func quoteJS(s string) string {
 }
 
 // The playground in a real browser: a member lists the groups, joins one
-// through autocomplete and its guidelines, fast-forwards to the reminder
-// and sees it mention them; an outsider sees no group channel.
+// through autocomplete and its guidelines, joins its voice channel with
+// the keyboard and sees its event, fast-forwards to the reminder and sees
+// it mention them, checks in with the session post's I'm here, opens
+// /mydata's file, and sees the page in Spanish; an outsider sees no group
+// channel.
 func TestTryInABrowser(t *testing.T) {
 	ctx := browser(t)
 	r := startTry(t)
@@ -115,8 +137,8 @@ func TestTryInABrowser(t *testing.T) {
 	l := en.TryPage()
 	as := func(who string) string { return r.url + "?" + url.Values{"as": {r.people[who]}}.Encode() }
 
-	var groupsReply, choice, reminder string
-	var member, outsider []byte
+	var groupsReply, choice, reminder, events, checkin, file, summary, spanishSide string
+	var member, outsider, spanish []byte
 	steps := []chromedp.Action{
 		chromedp.Navigate(as("Dana")),
 		chromedp.WaitVisible(`#cmd`, chromedp.ByID),
@@ -137,12 +159,38 @@ func TestTryInABrowser(t *testing.T) {
 		// the guidelines, agreed to
 		click(`//button[normalize-space()=`+quoteJS(en.AgreeButton())+`]`, chromedp.BySearch),
 		chromedp.WaitVisible(`//a[contains(., "grief-circle")]`, chromedp.BySearch),
-		// fast-forward to the reminder
+		// the group's voice channel, joined with the keyboard; its event
+		chromedp.WaitVisible(`button.voice-btn:not(.leave)`, chromedp.ByQuery),
+		chromedp.Focus(`button.voice-btn:not(.leave)`, chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`//ul[@class="in-voice"]/li[contains(., "Dana Kim")]`, chromedp.BySearch),
+		chromedp.Poll(`document.activeElement.matches("button.voice-btn.leave")`, nil), // focus stays on the button
+		chromedp.Text(`ul.events`, &events, chromedp.ByQuery),
+		// fast-forward to the reminder and the session's start
 		click(`button[value="1h"]`, chromedp.ByQuery),
 		click(`//a[contains(., "grief-circle")]`, chromedp.BySearch),
 		chromedp.WaitVisible(`.msg.mentioned .mention.me`, chromedp.ByQuery),
 		chromedp.Text(`.msg.mentioned .content`, &reminder, chromedp.ByQuery),
+		click(`//button[normalize-space()=`+quoteJS(en.HereButton())+`]`, chromedp.BySearch),
+		chromedp.WaitVisible(`.msg.ephemeral .content`, chromedp.ByQuery),
+		chromedp.Text(`.msg.ephemeral .content`, &checkin, chromedp.ByQuery),
 		chromedp.CaptureScreenshot(&member),
+		// in Spanish
+		choose(`#locale`, "es-ES"),
+		pollAcrossReload(`document.documentElement.lang === "es" && document.readyState === "complete"`),
+		chromedp.WaitVisible(`#messages`, chromedp.ByID),
+		chromedp.Text(`nav.side`, &spanishSide, chromedp.ByQuery),
+		// /mydata's file, in Spanish, opened with the keyboard
+		choose(`#cmd`, "mydata"),
+		click(`#send`, chromedp.ByID),
+		chromedp.WaitVisible(`details.file summary`, chromedp.ByQuery),
+		chromedp.Focus(`details.file summary`, chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible(`details.file pre`, chromedp.ByQuery),
+		chromedp.Text(`details.file pre`, &file, chromedp.ByQuery),
+		chromedp.Text(`(//li[contains(@class, "ephemeral")])[last()]//div[@class="content"]`, &summary, chromedp.BySearch),
+		chromedp.ScrollIntoView(`details.file pre`, chromedp.ByQuery),
+		chromedp.CaptureScreenshot(&spanish),
 		// an outsider
 		chromedp.Navigate(as("Gus")),
 		chromedp.WaitVisible(`#messages`, chromedp.ByID),
@@ -167,6 +215,25 @@ func TestTryInABrowser(t *testing.T) {
 	if !strings.Contains(reminder, "@Dana Kim") {
 		t.Errorf("the reminder %q does not mention Dana", reminder)
 	}
+	if !strings.Contains(events, "Grief Circle") || !strings.Contains(events, "grief-circle") {
+		t.Errorf("the events Dana sees in voice: %q", events)
+	}
+	if plain := strings.ReplaceAll(en.CheckedIn(), "**", ""); checkin != plain {
+		t.Errorf("I'm here answered %q, want %q", checkin, plain)
+	}
+	if !strings.Contains(file, `"user_id": "`+r.people["Dana"]+`"`) || !strings.Contains(file, "Grief Circle") {
+		t.Errorf("the /mydata file shown: %q", file)
+	}
+	es := messages.For(messages.Spanish)
+	if want := strings.ReplaceAll(es.MyDataSummary(0, 0, 0, 0), "`", ""); !strings.HasPrefix(summary, want[:strings.Index(want, ":")]) {
+		t.Errorf("/mydata in Spanish answered %q", summary)
+	}
+	esl := es.TryPage()
+	for _, want := range []string{esl.Channels, esl.Events, esl.LeaveVoice, esl.Clock} {
+		if !strings.Contains(strings.ToLower(spanishSide), strings.ToLower(want)) {
+			t.Errorf("the Spanish page lacks %q: %q", want, spanishSide)
+		}
+	}
 	var channels string
 	if err := chromedp.Run(ctx, chromedp.Text(`nav.side`, &channels, chromedp.ByQuery)); err != nil {
 		t.Fatal(err)
@@ -179,7 +246,7 @@ func TestTryInABrowser(t *testing.T) {
 	if !strings.Contains(channels, "general") || !strings.Contains(strings.ToLower(channels), strings.ToLower(l.Channels)) {
 		t.Errorf("the outsider's channel list: %q", channels)
 	}
-	for name, png := range map[string][]byte{"try-member.png": member, "try-outsider.png": outsider} {
+	for name, png := range map[string][]byte{"try-member.png": member, "try-outsider.png": outsider, "try-es.png": spanish} {
 		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 			t.Fatal(err)
 		}

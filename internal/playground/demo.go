@@ -17,6 +17,10 @@ type Demo struct {
 	modRole string
 	modLog  string
 	byName  map[string]string // first name to user id
+	// Overrides let the facilitator use /group (round, attendance, info),
+	// whose default permission is Manage Channels, as a server admin
+	// would allow her in Server Settings → Integrations.
+	Overrides map[string][]string
 }
 
 // Discord option types the demo fills in.
@@ -25,6 +29,7 @@ const (
 	optString  = 3
 	optInteger = 4
 	optUser    = 6
+	optBoolean = 5
 	optChannel = 7
 	optRole    = 8
 )
@@ -49,6 +54,7 @@ func NewDemo(f *fakediscord.Server) *Demo {
 	add("Gus Olsen", Member)
 	add("Fatima Haddad", Facilitator)
 	add("Maya Moreno", Moderator, d.modRole)
+	d.Overrides = map[string][]string{"group": {d.byName["Fatima"]}}
 	d.modLog = f.AddChannel(d.GuildID, "mod-log",
 		fakediscord.Overwrite{ID: d.GuildID, Type: 0, Deny: fakediscord.PermViewChannel},
 		fakediscord.Overwrite{ID: d.modRole, Type: 0, Allow: fakediscord.PermViewChannel},
@@ -84,9 +90,11 @@ func num(name string, v int) fakediscord.Opt {
 
 // Seed makes the demo's groups through Hearth's own commands, as the
 // moderator and members would, relative to now (the demo clock): an open
-// group with guidelines meeting daily in 45 minutes (its reminder 30
-// minutes before), a closed group starting tomorrow and meeting weekly
-// three times, and a full open group with a waitlist to join.
+// voice group with guidelines meeting daily in 45 minutes (its reminder 30
+// minutes before, its session post at the start, its scheduled event on
+// its voice channel), a closed group starting tomorrow and meeting weekly
+// three times, and a full open group with someone on its waitlist. One
+// member of the voice group is reminded by direct message.
 func (d *Demo) Seed(now time.Time) error {
 	mod, fac := d.ID("Maya"), d.ID("Fatima")
 	if _, err := d.do(mod, "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: d.modRole},
@@ -102,7 +110,8 @@ func (d *Demo) Seed(now time.Time) error {
 	groups := [][]fakediscord.Opt{
 		{str("name", "Grief Circle"), str("type", "open"),
 			str("schedule", fmt.Sprintf("%d %d * * *", soon.Minute(), soon.Hour())), str("reminder", "30m"),
-			str("description", "A gentle space to talk about loss, every day."), facilitator},
+			str("description", "A gentle space to talk about loss, every day."), facilitator,
+			fakediscord.Opt{Name: "voice", Type: optBoolean, Value: true}},
 		{str("name", "Sober Path"), str("type", "closed"), num("capacity", 6),
 			str("start", start.Format("2006-01-02 15:04")), num("sessions", 3),
 			str("schedule", "0 18 * * "+weekday), str("reminder", "24h,1h"),
@@ -130,16 +139,19 @@ func (d *Demo) Seed(now time.Time) error {
 		{"Bruno", "Grief Circle"}, {"Chen", "Grief Circle"},
 		{"Chen", "Sober Path"}, {"Eli", "Sober Path"},
 		{"Bruno", "Caregivers Corner"}, {"Eli", "Caregivers Corner"},
+		{"Gus", "Caregivers Corner"}, // full: Gus waits for a seat
 	}
 	for _, j := range joins {
 		if err := d.join(d.ID(j.who), j.group); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err = d.do(d.ID("Chen"), "reminders", str("mode", "dm"), str("group", "Grief Circle"))
+	return err
 }
 
-// join runs /join as user, agreeing to the guidelines if asked.
+// join runs /join as user, agreeing to the guidelines if asked, or asking
+// for a seat when the group is full.
 func (d *Demo) join(user, group string) error {
 	r, err := d.do(user, "join", str("group", group))
 	if err != nil {

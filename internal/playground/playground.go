@@ -2,10 +2,12 @@
 // fake Discord, seen as one of its people sees it in Discord's client. It
 // shows only what the fake holds — channels the person may view (from the
 // permission overwrites), messages with their embeds, components and
-// attachments, ephemeral replies meant for them, their direct messages —
-// and acts only through interactions the fake sends to Hearth (commands,
-// autocomplete, buttons, selects, modals), so whatever Hearth learns to do
-// appears here without changes.
+// attachments, ephemeral replies meant for them, their direct messages,
+// who is in the voice channels they see, the scheduled events they may
+// see — and acts only through what a Discord client does: interactions the
+// fake sends to Hearth (commands, autocomplete, buttons, selects, modals)
+// and voice states (joining and leaving voice), so whatever Hearth learns
+// to do appears here without changes.
 //
 // The page is server-rendered HTML with one small script (embedded; no
 // build step) that refreshes by polling and posts forms with fetch.
@@ -55,6 +57,10 @@ type Config struct {
 	// clock moves on to the next due time only then. Nil: do not wait.
 	Idle func() bool
 	Log  *slog.Logger
+	// Overrides are the people a server admin let use a command despite
+	// its default_member_permissions (Server Settings → Integrations in
+	// Discord's client), by command name.
+	Overrides map[string][]string
 }
 
 // Server serves the page. Create it with New.
@@ -83,6 +89,8 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("POST /modal", p.modal)
 	mux.HandleFunc("POST /clock", p.forward)
 	mux.HandleFunc("POST /locale", p.locale)
+	mux.HandleFunc("POST /voice", p.voice)
+	mux.HandleFunc("GET /attachment", p.attachment)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	p.mux = mux
 	return p

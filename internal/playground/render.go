@@ -11,6 +11,8 @@ import (
 	"time"
 
 	stdhtml "html"
+
+	"hearth/messages"
 )
 
 const flagEphemeral = 64
@@ -29,6 +31,7 @@ type wireMessage struct {
 	Embeds          []wireEmbed     `json:"embeds"`
 	Components      []wireComponent `json:"components"`
 	Attachments     []struct {
+		ID          string `json:"id"`
 		Filename    string `json:"filename"`
 		URL         string `json:"url"`
 		ContentType string `json:"content_type"`
@@ -93,13 +96,11 @@ type messageView struct {
 	HasEmbedsOrComponentsOrAttach bool
 }
 
-type attachmentView struct{ Name, URL, Size string }
-
 // messagesFor are the channel's messages the person can see: all but the
 // ephemeral replies meant for someone else.
-func (p *Server) messagesFor(me, channelID string) []messageView {
+func (p *Server) messagesFor(me, channelID string, l messages.TryLabels) []messageView {
 	names := p.names()
-	r := &renderer{names: names, me: me, channels: map[string]string{}, now: p.cfg.Clock.Now()}
+	r := &renderer{names: names, me: me, channels: map[string]string{}, now: p.cfg.Clock.Now(), weekdays: l.Weekdays}
 	for _, c := range p.cfg.Fake.Channels(p.cfg.GuildID) {
 		r.channels[c.ID] = c.Name
 	}
@@ -107,15 +108,13 @@ func (p *Server) messagesFor(me, channelID string) []messageView {
 		r.names["&"+role.ID] = role.Name
 	}
 	var out []messageView
+	files := attachmentFiles(p.cfg.Fake, channelID)
 	for _, raw := range p.cfg.Fake.MessageObjects(channelID) {
 		var m wireMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
+		if err := json.Unmarshal(raw, &m); err != nil || !m.visibleTo(me) {
 			continue
 		}
 		ephemeral := m.Flags&flagEphemeral != 0
-		if ephemeral && (m.InteractionMetadata == nil || m.InteractionMetadata.User.ID != me) {
-			continue
-		}
 		name := names[m.Author.ID]
 		if name == "" {
 			name = m.Author.Username
@@ -131,7 +130,9 @@ func (p *Server) messagesFor(me, channelID string) []messageView {
 		v.Embeds = r.embeds(m.Embeds)
 		v.Components = r.components(m.ID, m.Components)
 		for _, a := range m.Attachments {
-			v.Attachments = append(v.Attachments, attachmentView{Name: a.Filename, URL: a.URL, Size: byteSize(a.Size)})
+			v.Attachments = append(v.Attachments, attachmentView{ID: a.ID, Name: a.Filename, Size: byteSize(a.Size),
+				URL:  attachmentURL(me, channelID, m.ID, a.ID),
+				Text: shownText(a.ContentType, files[a.ID])})
 		}
 		out = append(out, v)
 	}
@@ -144,6 +145,7 @@ type renderer struct {
 	channels map[string]string
 	me       string
 	now      time.Time // the demo's, for relative timestamps
+	weekdays []string  // in the person's language, Sunday first
 }
 
 var tokenRE = regexp.MustCompile(`<@!?(\d+)>|<@&(\d+)>|<#(\d+)>|<t:(-?\d+)(?::([tTdDfFR]))?>`)
@@ -185,7 +187,7 @@ func (r *renderer) markdown(s string) template.HTML {
 		default:
 			sec, _ := strconv.ParseInt(group(4), 10, 64)
 			t := time.Unix(sec, 0).UTC()
-			shown := t.Format("Mon 2006-01-02 15:04 UTC")
+			shown := stamp(t, r.weekdays)
 			if group(5) == "R" {
 				shown = relative(t.Sub(r.now))
 			}

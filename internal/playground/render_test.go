@@ -8,6 +8,7 @@ import (
 
 	"hearth/internal/fakeclock"
 	"hearth/internal/fakediscord"
+	"hearth/messages"
 )
 
 // What people type is shown as text: markup Discord knows becomes HTML,
@@ -20,7 +21,8 @@ func TestMessagesAreEscapedAndMentionsNamed(t *testing.T) {
 		People: []Person{{ID: ana, Name: "Ana <b>", Role: Member}, {ID: bo, Name: "Bo", Role: Member}}})
 	f.PostMessage(f.GeneralChannelID, bo, `<script>alert(1)</script> **hi** <@`+ana+`> <t:1800003600:R> <t:1800003600:F>`)
 
-	msgs := p.messagesFor(ana, f.GeneralChannelID)
+	en, es := messages.For(messages.English).TryPage(), messages.For(messages.Spanish).TryPage()
+	msgs := p.messagesFor(ana, f.GeneralChannelID, en)
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
 	}
@@ -35,8 +37,11 @@ func TestMessagesAreEscapedAndMentionsNamed(t *testing.T) {
 	if strings.Contains(got, "<script>") || !m.MentionsMe || m.Author != "Bo" || m.Initials != "B" {
 		t.Errorf("message %+v", m)
 	}
-	if others := p.messagesFor(bo, f.GeneralChannelID); others[0].MentionsMe {
+	if others := p.messagesFor(bo, f.GeneralChannelID, en); others[0].MentionsMe {
 		t.Error("the mention of Ana is marked for Bo too")
+	}
+	if spanish := string(p.messagesFor(ana, f.GeneralChannelID, es)[0].Content); !strings.Contains(spanish, ">vie 2027-01-15 09:00 UTC</time>") {
+		t.Errorf("in Spanish, the date reads %q", spanish)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"html/template"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -18,6 +19,7 @@ type channelView struct {
 	Voice, DM       bool
 	Selected        bool
 	Category        string // the category's name, "" if none
+	VoiceState      voiceView
 }
 
 // personView is a person in the picker or as a message's author.
@@ -34,6 +36,7 @@ type liveView struct {
 	DMs      []channelView
 	Current  channelView
 	Messages []messageView
+	Events   []eventView
 	Now      string
 }
 
@@ -87,8 +90,11 @@ func (p *Server) visibleChannels(userID string) []channelView {
 // live builds the refreshing part for a person looking at channelID.
 func (p *Server) liveView(me Person, channelID string) liveView {
 	pr := p.printer(me.ID)
-	v := liveView{L: pr.TryPage(), Me: p.personView(me, pr), Now: p.cfg.Clock.Now().UTC().Format("Mon 2006-01-02 15:04 UTC")}
+	l := pr.TryPage()
+	v := liveView{L: l, Me: p.personView(me, pr), Now: stamp(p.cfg.Clock.Now(), l.Weekdays)}
 	v.Channels = p.visibleChannels(me.ID)
+	p.withVoice(me, v.Channels, pr)
+	v.Events = p.events(me, l)
 	if dm := p.cfg.Fake.DMChannel(me.ID); dm != "" {
 		v.DMs = append(v.DMs, channelView{ID: dm, Name: fakediscord.BotName, DM: true})
 	}
@@ -111,7 +117,7 @@ func (p *Server) liveView(me Person, channelID string) liveView {
 		}
 	}
 	if v.Current.ID != "" && !v.Current.Voice {
-		v.Messages = p.messagesFor(me.ID, v.Current.ID)
+		v.Messages = p.messagesFor(me.ID, v.Current.ID, l)
 	}
 	return v
 }
@@ -204,8 +210,8 @@ func localized(def string, loc map[string]string, locale string) string {
 
 // commands are the slash commands the person can use in the channel:
 // guild commands (in a guild channel) and global ones allowed in that
-// context, hiding those whose default_member_permissions they lack, as
-// Discord's client does.
+// context, hiding those whose default_member_permissions they lack unless
+// an admin's override lets them, as Discord's client does.
 func (p *Server) commands(userID string, dm bool) []registered {
 	f := p.cfg.Fake
 	var perms int64
@@ -232,7 +238,7 @@ func (p *Server) commands(userID string, dm bool) []registered {
 			if scope == "" && len(r.Contexts) > 0 && !containsInt(r.Contexts, context) {
 				continue
 			}
-			if !dm && r.DefaultMemberPermissions != nil && perms&fakediscord.PermAdministrator == 0 {
+			if !dm && r.DefaultMemberPermissions != nil && perms&fakediscord.PermAdministrator == 0 && !slices.Contains(p.cfg.Overrides[r.Name], userID) {
 				need := parseInt(*r.DefaultMemberPermissions)
 				if need == 0 || perms&need != need {
 					continue

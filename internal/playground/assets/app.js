@@ -26,11 +26,13 @@
     etag = res.headers.get("ETag") || "";
     const active = document.activeElement;
     const keep = active && live.contains(active) ? active.id || active.dataset.cid : null;
+    const open = Array.from(live.querySelectorAll("details[open]"), function (d) { return d.id; });
     const html = await res.text();
     const before = document.getElementById("messages");
     const atEnd = !before || before.scrollHeight - before.scrollTop - before.clientHeight < 8;
     const top = before ? before.scrollTop : 0;
     live.innerHTML = html;
+    open.forEach(function (id) { const d = id && document.getElementById(id); if (d) { d.open = true; } });
     const after = document.getElementById("messages");
     if (after) { after.scrollTop = atEnd ? after.scrollHeight : top; }
     if (keep) {
@@ -73,8 +75,14 @@
     await refresh();
   });
 
-  // Buttons and selects in messages send a component interaction.
+  // Buttons and selects in messages send a component interaction; a
+  // voice channel's button joins it, or leaves voice.
   live.addEventListener("click", async function (e) {
+    const v = e.target.closest("button[data-voice]");
+    if (v) {
+      try { await done(await post("/voice", { as: as, ch: v.dataset.voice })); } catch (err) { say(String(err.message)); }
+      return;
+    }
     const b = e.target.closest("button[data-cid]");
     if (!b || b.disabled) { return; }
     say(words.working);
