@@ -33,6 +33,40 @@ type PersonalData struct {
 	Access      []GroupRef       `json:"channel_access"`
 	Facilitates []GroupRef       `json:"facilitates"`
 	Created     []GroupRef       `json:"created"`
+	// Added after version 1 shipped, with no change to the fields above.
+	ReminderChoices []ReminderChoice `json:"reminder_choices"`
+	DirectReminders []DirectReminder `json:"direct_reminders"`
+	DMNotice        *DMNotice        `json:"dm_closed_notice"` // nil: none
+	Rounds          []RoundRecord    `json:"talking_rounds"`
+}
+
+// ReminderChoice is how the person chose to be reminded (/reminders): of
+// one group, or with Group nil of every group of the server.
+type ReminderChoice struct {
+	Group *GroupRef    `json:"group"`
+	Mode  ReminderMode `json:"mode"`
+}
+
+// DirectReminder is a reminder sent (or being sent) to the person by direct
+// message; State is sending, sent, closed, abandoned or skipped.
+type DirectReminder struct {
+	GroupRef
+	SessionAt time.Time `json:"session_at"`
+	State     string    `json:"dm_state"`
+}
+
+// DMNotice is a note that the person's direct messages were closed when a
+// reminder was due, told to them once in their next reply.
+type DMNotice struct {
+	Since time.Time `json:"since"`
+	Told  bool      `json:"told"`
+}
+
+// RoundRecord is the person's turn in a talking round.
+type RoundRecord struct {
+	GroupRef
+	StartedAt time.Time `json:"started_at"`
+	Outcome   string    `json:"outcome"` // "", done or passed
 }
 
 // GroupRef names a group in an export.

@@ -83,8 +83,12 @@ func (p *Printer) RoundPost(turns []RoundTurn, current int) string {
 		case i == current:
 			id = "round_turn_now"
 		}
+		who := User(t.UserID)
+		if t.UserID == "" {
+			who = p.text("round_turn_erased") // erased by /forget or retention
+		}
 		b.WriteString("\n")
-		b.WriteString(p.fill(id, args{"N": strconv.Itoa(i + 1), "User": User(t.UserID)}))
+		b.WriteString(p.fill(id, args{"N": strconv.Itoa(i + 1), "User": who}))
 	}
 	if current >= len(turns) {
 		b.WriteString("\n\n")

@@ -19,8 +19,9 @@ type personColumn struct {
 	// scope limits a person's rows to one server: SQL with one ? for the
 	// server's id; "" for a table kept across servers (their locale).
 	scope string
-	// group is the column naming the row's group, for retention; "" when
-	// the rows are not a group's.
+	// group is SQL naming the row's group, for retention: a column, or a
+	// subquery through the row's parent (the table written by its name);
+	// "" when the rows are not a group's.
 	group string
 	// export adds the person's rows to an export; nil exports nothing.
 	export func(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error
@@ -37,6 +38,14 @@ const (
 
 const inGuild = `group_id IN (SELECT id FROM groups WHERE guild_id = ?)`
 
+// Rows whose group is found through their firing or round.
+const (
+	firingInGuild = `firing_id IN (SELECT f.id FROM firings f JOIN groups g ON g.id = f.group_id WHERE g.guild_id = ?)`
+	firingGroup   = `(SELECT f.group_id FROM firings f WHERE f.id = reminder_dms.firing_id)`
+	roundInGuild  = `round_id IN (SELECT r.id FROM rounds r JOIN groups g ON g.id = r.group_id WHERE g.guild_id = ?)`
+	roundGroup    = `(SELECT r.group_id FROM rounds r WHERE r.id = round_turns.round_id)`
+)
+
 // people is the registry of every column holding a person's id.
 var people = []personColumn{
 	{table: "memberships", column: "user_id", scope: inGuild, group: "group_id", export: exportMemberships},
@@ -49,6 +58,12 @@ var people = []personColumn{
 	{table: "firings", column: "mentions", how: eraseList, scope: inGuild, group: "group_id", export: exportReminders},
 	{table: "groups", column: "facilitator_id", how: eraseField, scope: "guild_id = ?", group: "id", export: exportFacilitates},
 	{table: "groups", column: "created_by", how: eraseField, scope: "guild_id = ?", group: "id", export: exportCreated},
+	{table: "reminder_defaults", column: "user_id", scope: "guild_id = ?", export: exportReminderDefaults},
+	{table: "reminder_overrides", column: "user_id", scope: inGuild, group: "group_id", export: exportReminderOverrides},
+	{table: "reminder_dms", column: "user_id", scope: firingInGuild, group: firingGroup, export: exportDirectReminders},
+	{table: "dm_notices", column: "user_id", scope: "guild_id = ?", export: exportDMNotice},
+	// A round's turn stays, nameless, so that its positions stay whole.
+	{table: "round_turns", column: "user_id", how: eraseField, scope: roundInGuild, group: roundGroup, export: exportRounds},
 	{table: "user_locales", column: "user_id", export: exportLocale},
 	{table: "erasure_channels", column: "user_id", scope: "guild_id = ?"},
 	{table: "erasures", column: "user_id", scope: "guild_id = ?"},
@@ -95,12 +110,12 @@ func (c personColumn) clearGroup(ctx context.Context, tx *sql.Tx, groupID int64)
 // holds is SQL true when the column names someone for group g.id.
 func (c personColumn) holds() string {
 	if c.how == eraseRows {
-		return `EXISTS (SELECT 1 FROM ` + c.table + ` x WHERE x.` + c.group + ` = g.id)`
+		return `EXISTS (SELECT 1 FROM ` + c.table + ` WHERE ` + c.group + ` = g.id)`
 	}
 	if c.table == "groups" {
 		return `g.` + c.column + ` <> ''`
 	}
-	return `EXISTS (SELECT 1 FROM ` + c.table + ` x WHERE x.` + c.group + ` = g.id AND x.` + c.column + ` <> '')`
+	return `EXISTS (SELECT 1 FROM ` + c.table + ` WHERE ` + c.group + ` = g.id AND ` + c.table + `.` + c.column + ` <> '')`
 }
 
 // Export gathers everything kept about userID in guildID, naming nobody
@@ -110,7 +125,8 @@ func (s *Store) Export(ctx context.Context, guildID, userID string, now time.Tim
 		ServerID: guildID, UserID: userID, Groups: []domain.GroupRecord{}, Waiting: []domain.WaitingRecord{},
 		Offers: []domain.OfferRecord{}, Agreements: []domain.AgreedRecord{}, Attendance: []domain.MarkRecord{},
 		Voice: []domain.VoiceRecord{}, Reminders: []domain.ReminderRecord{}, Access: []domain.GroupRef{},
-		Facilitates: []domain.GroupRef{}, Created: []domain.GroupRef{}}
+		Facilitates: []domain.GroupRef{}, Created: []domain.GroupRef{}, ReminderChoices: []domain.ReminderChoice{},
+		DirectReminders: []domain.DirectReminder{}, Rounds: []domain.RoundRecord{}}
 	for _, c := range people {
 		if c.export == nil {
 			continue

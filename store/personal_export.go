@@ -177,3 +177,74 @@ func scanEach(rows *sql.Rows, err error, fn func(ref domain.GroupRef, r *sql.Row
 	}
 	return rows.Err()
 }
+
+func exportReminderDefaults(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	modes, err := s.queryStrings(ctx, `SELECT mode FROM reminder_defaults WHERE guild_id = ? AND user_id = ?`, guildID, userID)
+	for _, m := range modes {
+		d.ReminderChoices = append(d.ReminderChoices, domain.ReminderChoice{Mode: domain.ReminderMode(m)})
+	}
+	return err
+}
+
+func exportReminderOverrides(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, x.mode FROM reminder_overrides x JOIN groups g ON g.id = x.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY g.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.ReminderChoice
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &rec.Mode); err != nil {
+			return err
+		}
+		rec.Group = &ref
+		d.ReminderChoices = append(d.ReminderChoices, rec)
+		return nil
+	})
+}
+
+func exportDirectReminders(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, f.session_at, x.state FROM reminder_dms x
+		JOIN firings f ON f.id = x.firing_id JOIN groups g ON g.id = f.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY f.session_at, f.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.DirectReminder
+		var session int64
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &session, &rec.State); err != nil {
+			return err
+		}
+		rec.GroupRef, rec.SessionAt = ref, unix(session)
+		d.DirectReminders = append(d.DirectReminders, rec)
+		return nil
+	})
+}
+
+func exportDMNotice(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	var at int64
+	var told bool
+	err := s.queryRow(ctx, `SELECT created_at, told FROM dm_notices WHERE guild_id = ? AND user_id = ?`, guildID, userID).
+		Scan(&at, &told)
+	if err == sql.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.DMNotice = &domain.DMNotice{Since: unix(at), Told: told}
+	return nil
+}
+
+// exportRounds lists the person's turns; the rounds' other turns name
+// others and are not exported.
+func exportRounds(ctx context.Context, s *Store, guildID, userID string, d *domain.PersonalData) error {
+	rows, err := s.query(ctx, `SELECT `+refColumns+`, rd.created_at, x.outcome FROM round_turns x
+		JOIN rounds rd ON rd.id = x.round_id JOIN groups g ON g.id = rd.group_id
+		WHERE g.guild_id = ? AND x.user_id = ? ORDER BY rd.created_at, rd.id`, guildID, userID)
+	return scanEach(rows, err, func(ref domain.GroupRef, r *sql.Rows) error {
+		var rec domain.RoundRecord
+		var started int64
+		if err := r.Scan(&ref.GroupID, &ref.Group, &ref.State, &started, &rec.Outcome); err != nil {
+			return err
+		}
+		rec.GroupRef, rec.StartedAt = ref, unix(started)
+		d.Rounds = append(d.Rounds, rec)
+		return nil
+	})
+}

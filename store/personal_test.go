@@ -113,6 +113,19 @@ func fill(t *testing.T, s *Store, guild string) (live, archived domain.Group) {
 		archived.ID, alice, archived.ID, bob)
 	exec(`INSERT INTO firings (group_id, kind, session_at, lead_seconds, state, mentions, created_at)
 		VALUES (?, 'reminder', 5000, 60, 'sending', ?, 1)`, archived.ID, bob+" "+alice+" 777")
+	exec(`INSERT INTO reminder_defaults (guild_id, user_id, mode) VALUES (?, ?, 'dm'), (?, ?, 'off')`, guild, alice, guild, bob)
+	exec(`INSERT INTO reminder_overrides (group_id, user_id, mode) VALUES (?, ?, 'off'), (?, ?, 'dm')`,
+		archived.ID, alice, archived.ID, bob)
+	exec(`INSERT INTO reminder_dms (firing_id, user_id, state) SELECT id, ?, 'closed' FROM firings WHERE group_id = ?`, alice, archived.ID)
+	exec(`INSERT INTO reminder_dms (firing_id, user_id, state) SELECT id, ?, 'sent' FROM firings WHERE group_id = ?`, bob, archived.ID)
+	exec(`INSERT INTO dm_notices (user_id, guild_id, told, created_at) VALUES (?, ?, 1, 5000) ON CONFLICT (user_id) DO NOTHING`, alice, guild)
+	round, err := s.StartRound(ctx, archived.ID, "c1", []string{alice, bob}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AdvanceRound(ctx, round.ID, 0, domain.TurnDone, now); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetUserLocale(ctx, alice, "es-ES"); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +167,11 @@ func TestExportHasThePersonOnly(t *testing.T) {
 	}
 	if len(d.Groups) != 1 || d.Groups[0].GroupID != archived.ID || len(d.Waiting) != 1 || d.Waiting[0].GroupID != live.ID ||
 		len(d.Offers) != 1 || len(d.Agreements) != 1 || len(d.Attendance) != 1 || len(d.Voice) != 2 || d.Voice[1].LeftAt != nil ||
-		len(d.Reminders) != 1 || len(d.Facilitates) != 1 || len(d.Created) != 1 || d.Locale != "es-ES" || len(d.Access) != 1 {
+		len(d.Reminders) != 1 || len(d.Facilitates) != 1 || len(d.Created) != 1 || d.Locale != "es-ES" || len(d.Access) != 1 ||
+		len(d.ReminderChoices) != 2 || d.ReminderChoices[0].Group != nil || d.ReminderChoices[0].Mode != "dm" ||
+		d.ReminderChoices[1].Group == nil || d.ReminderChoices[1].Group.GroupID != archived.ID || d.ReminderChoices[1].Mode != "off" ||
+		len(d.DirectReminders) != 1 || d.DirectReminders[0].State != "closed" || d.DMNotice == nil || !d.DMNotice.Told ||
+		len(d.Rounds) != 1 || d.Rounds[0].Outcome != domain.TurnDone || d.Rounds[0].GroupID != archived.ID {
 		t.Errorf("export: %+v", d)
 	}
 	if strings.Contains(fmt.Sprintf("%+v", d), bob) {
@@ -191,6 +208,18 @@ func TestEraseLeavesNoTraceAndOtherServersAlone(t *testing.T) {
 	}
 	if g, _ := s.Group(ctx, live.ID); g.Name != "Live" {
 		t.Errorf("the group went: %+v", g)
+	}
+	// Her turn in the round stays, nameless, so that the round's order holds.
+	var turns []string
+	rows, _ := s.db.Query(`SELECT user_id FROM round_turns ORDER BY position`)
+	for rows.Next() {
+		var u string
+		rows.Scan(&u)
+		turns = append(turns, u)
+	}
+	rows.Close()
+	if strings.Join(turns, ",") != ","+bob {
+		t.Errorf("round turns %q, want alice's nameless and bob's kept", turns)
 	}
 
 	// In another server, alice's records stay (her locale, kept across
@@ -254,7 +283,8 @@ func TestRetentionClearsOnlyOldArchives(t *testing.T) {
 	}
 	// Bob keeps only the live group; alice still waits for it and created it.
 	if d, _ := s.Export(ctx, "g1", bob, time.Now()); len(d.Groups) != 1 || d.Groups[0].GroupID != live.ID ||
-		len(d.Attendance)+len(d.Voice)+len(d.Reminders) != 0 || len(d.Agreements) != 1 || len(d.Access) != 1 {
+		len(d.Attendance)+len(d.Voice)+len(d.Reminders)+len(d.DirectReminders)+len(d.Rounds) != 0 || len(d.Agreements) != 1 ||
+		len(d.Access) != 1 || len(d.ReminderChoices) != 1 || d.ReminderChoices[0].Group != nil {
 		t.Errorf("bob after retention: %+v", d)
 	}
 	d, _ := s.Export(ctx, "g1", alice, time.Now())
