@@ -35,6 +35,9 @@ func TestMyDataExportsEverythingAboutTheCallerOnly(t *testing.T) {
 			grief.ID, who, session, session+5400)
 	}
 
+	w.do(w.alice, "reminders", str("mode", "dm"), str("group", "Night Owls"))
+	w.do(w.bob, "reminders", str("mode", "off"))
+
 	r := w.do(w.alice, "mydata")
 	if r.Content != en.MyDataSummary(2, 1, 1, 1) {
 		t.Errorf("summary %q", r.Content)
@@ -103,11 +106,22 @@ func TestMyDataExportsEverythingAboutTheCallerOnly(t *testing.T) {
     }
   ],
   "facilitates": [],
-  "created": []
+  "created": [],
+  "reminder_choices": [
+    {
+      "group": {
+        %s
+      },
+      "mode": "dm"
+    }
+  ],
+  "direct_reminders": [],
+  "dm_closed_notice": null,
+  "talking_rounds": []
 }
 `, w.guild, w.alice, ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"), ref(full.ID, "Full House"),
 		ref(grief.ID, "Grief Circle"), ref(grief.ID, "Grief Circle"), ref(grief.ID, "Grief Circle"),
-		ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"))
+		ref(grief.ID, "Grief Circle"), ref(owls.ID, "Night Owls"), strings.ReplaceAll(ref(owls.ID, "Night Owls"), "\n      ", "\n        "))
 	if got := string(r.Files[0].Data); got != want {
 		t.Errorf("hearth-mydata.json:\n%s\nwant:\n%s", got, want)
 	}
