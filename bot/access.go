@@ -202,4 +202,5 @@ func (b *Bot) watchAccess(s *discordgo.Session) {
 		}
 	}))
 	s.AddHandler(recovered(b.log, "AutoModerationRuleDelete", b.onRuleDelete))
+	s.AddHandler(recovered(b.log, "AutoModerationRuleUpdate", b.onRuleUpdate))
 }

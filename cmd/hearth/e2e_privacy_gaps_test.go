@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"hearth/domain"
 	"hearth/internal/fakediscord"
 )
 
@@ -86,5 +88,66 @@ func TestRetentionGoesAheadWhenHearthLostTheChannel(t *testing.T) {
 	// Only her locale, kept across servers until /forget, stays.
 	if hits := w.scanFor(w.alice); len(hits) != 1 || hits[0] != "user_locales.user_id" {
 		t.Errorf("alice's id is still in %v", hits)
+	}
+}
+
+// A moderator editing Hearth's crisis rule in Discord (a block action
+// added, phrases changed, the alert sent elsewhere, the rule turned off)
+// sees it put back live, with a note naming nobody; Hearth's own edits do
+// not set it off, and exemptions are left to moderators.
+func TestCrisisRuleEditedInDiscordIsPutBack(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.fake.SetBotPermissions(w.guild, fakediscord.DefaultBotPermissions|fakediscord.PermManageGuild)
+	logChannel := w.withLog()
+	wantReply(t, w.do(w.owner(), "setup", crisisOpt("crisis_alerts", true)), en.SettingsCrisis(domain.Safety{CrisisAlerts: true}, logChannel))
+	defaults := domain.DefaultCrisisWords()
+	rule := w.hearthRule(logChannel, defaults)
+	other := w.privateChannel("elsewhere")
+
+	cases := []struct {
+		name string
+		edit func(*fakediscord.AutoModRule)
+	}{
+		{"a block action added", func(r *fakediscord.AutoModRule) {
+			r.Actions = append(r.Actions, fakediscord.AutoModAction{Type: fakediscord.ActionBlock})
+		}},
+		{"a timeout instead of the alert", func(r *fakediscord.AutoModRule) {
+			r.Actions = []fakediscord.AutoModAction{{Type: fakediscord.ActionTimeout, Duration: 60}}
+		}},
+		{"phrases removed", func(r *fakediscord.AutoModRule) { r.Keywords = r.Keywords[:1] }},
+		{"an allow list added", func(r *fakediscord.AutoModRule) { r.AllowList = []string{"kill myself"} }},
+		{"the alert sent elsewhere", func(r *fakediscord.AutoModRule) {
+			r.Actions = []fakediscord.AutoModAction{{Type: fakediscord.ActionSendAlert, ChannelID: other}}
+		}},
+		{"turned off", func(r *fakediscord.AutoModRule) { r.Enabled = false }},
+		{"renamed", func(r *fakediscord.AutoModRule) { r.Name = "mine now" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			notes := len(w.fake.Messages(logChannel))
+			w.fake.EditAutoModRule(w.guild, rule.ID, c.edit)
+			eventually(t, "the note", func() bool { return len(w.botPosts(logChannel, notes)) > 0 })
+			if got := w.botPosts(logChannel, notes); len(got) != 1 || got[0].Content != en.NoteCrisisRuleRestored() ||
+				len(got[0].Mentions) != 0 || strings.Contains(got[0].Content, "<@") {
+				t.Errorf("notes %+v, want one naming nobody", got)
+			}
+			if again := w.hearthRule(logChannel, defaults); again.ID != rule.ID || len(again.AllowList) != 0 {
+				t.Errorf("the rule was not put back as it was: %+v", again)
+			}
+		})
+	}
+
+	// An exemption is the moderators' call: left as it is, with no note.
+	notes := len(w.fake.Messages(logChannel))
+	w.fake.EditAutoModRule(w.guild, rule.ID, func(r *fakediscord.AutoModRule) { r.ExemptChannels = []string{other} })
+	// Hearth's own edit (new phrases) comes back as an update too.
+	wantReply(t, w.do(w.owner(), "setup", crisisOpt("crisis_alerts", true)), en.SettingsCrisis(domain.Safety{CrisisAlerts: true}, logChannel))
+	rules := w.fake.AutoModRules(w.guild)
+	if len(rules) != 1 || !slices.Equal(rules[0].ExemptChannels, []string{other}) {
+		t.Errorf("the exemption was undone: %+v", rules)
+	}
+	if got := w.botPosts(logChannel, notes); len(got) != 0 {
+		t.Errorf("notes after an exemption and Hearth's own edit: %+v", got)
 	}
 }
