@@ -25,8 +25,8 @@ const errMaxRulesCode = "AUTO_MODERATION_MAX_RULES_OF_TYPE_EXCEEDED"
 func (b *Bot) PutCrisisRule(ctx context.Context, guildID, ruleID string, r groups.CrisisRule) (string, error) {
 	enabled := r.Enabled
 	rule := &discordgo.AutoModerationRule{
-		Name:            r.Name,
-		EventType:       discordgo.AutoModerationEventMessageSend,
+		Name:      r.Name,
+		EventType: discordgo.AutoModerationEventMessageSend,
 		// Sent whole, so that regexes or an allow list added by hand go.
 		TriggerMetadata: &discordgo.AutoModerationTriggerMetadata{KeywordFilter: r.Keywords, AllowList: &[]string{}},
 		Actions: []discordgo.AutoModerationAction{{Type: discordgo.AutoModerationRuleActionSendAlertMessage,
