@@ -151,3 +151,32 @@ func TestCrisisRuleEditedInDiscordIsPutBack(t *testing.T) {
 		t.Errorf("notes after an exemption and Hearth's own edit: %+v", got)
 	}
 }
+
+// /join's promise, checked against the channel's real permissions: the
+// members, the facilitator, the moderator role, the owner and
+// administrators see the group's text and voice channels; nobody else.
+func TestJoinPromiseIsTrue(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	modRole := w.fake.AddRole(w.guild, "Helpers", 0)
+	helper := w.fake.AddMember(w.guild, "helper", modRole)
+	admin := w.fake.AddMember(w.guild, "admin", w.fake.AddRole(w.guild, "Admins", 1<<3))
+	wantReply(t, w.do(w.owner(), "setup", fakediscord.Opt{Name: "moderator_role", Type: optRole, Value: modRole}), "Saved")
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"), usr("facilitator", w.bob), boolean("voice", true))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	if r := w.do(w.alice, "join", str("group", "Grief Circle")); r.Content != en.Joined("Grief Circle", g.ChannelID, time.Time{}) {
+		t.Errorf("/join: %q", r.Content)
+	}
+	carol := w.carol()
+	for _, ch := range []string{g.ChannelID, g.VoiceChannelID} {
+		for who, id := range map[string]string{"member": w.alice, "facilitator": w.bob, "moderator role": helper,
+			"owner": w.owner(), "administrator": admin, "Hearth": w.fake.BotUserID} {
+			if w.fake.ChannelPermissions(ch, id)&permView == 0 {
+				t.Errorf("the %s cannot see %s, as /join promised", who, ch)
+			}
+		}
+		if w.fake.ChannelPermissions(ch, carol)&permView != 0 {
+			t.Errorf("someone outside the group sees %s", ch)
+		}
+	}
+}
