@@ -119,9 +119,7 @@ func (s *Service) removeAccess(ctx context.Context, a domain.Access) error {
 		for _, id := range a.UserIDs {
 			err := s.Discord.RemoveMember(ctx, ch, id)
 			if errors.Is(err, ErrChannelLost) {
-				s.Log.Warn("a channel's overwrites could not be removed: Hearth has lost access to it; going on without it",
-					"guild", a.GuildID, "group", a.GroupID, "channel", ch)
-				s.Note(ctx, a.GuildID, func(p *messages.Printer) string { return p.NoteChannelLost(ch) })
+				s.channelLost(ctx, a.GuildID, a.GroupID, ch)
 				break // the channel's other overwrites cannot be reached either
 			}
 			if err != nil {
@@ -130,6 +128,25 @@ func (s *Service) removeAccess(ctx context.Context, a domain.Access) error {
 		}
 	}
 	return nil
+}
+
+// unlessLost is err, or nil when it is ErrChannelLost, which is noted:
+// Hearth cannot take away a permission on a channel it no longer sees, and
+// that must not keep a person in a group or their records in the database.
+func (s *Service) unlessLost(ctx context.Context, g domain.Group, channelID string, err error) error {
+	if !errors.Is(err, ErrChannelLost) {
+		return err
+	}
+	s.channelLost(ctx, g.GuildID, g.ID, channelID)
+	return nil
+}
+
+// channelLost logs and notes, naming nobody, a permission Hearth could not
+// take away on a channel it can no longer see.
+func (s *Service) channelLost(ctx context.Context, guildID string, groupID int64, channelID string) {
+	s.Log.Warn("a channel's overwrite could not be removed: Hearth has lost access to it; going on without it",
+		"guild", guildID, "group", groupID, "channel", channelID)
+	s.Note(ctx, guildID, func(p *messages.Printer) string { return p.NoteChannelLost(channelID) })
 }
 
 // retentionBatch is how many expired archives one pass clears.

@@ -180,3 +180,27 @@ func TestJoinPromiseIsTrue(t *testing.T) {
 		}
 	}
 }
+
+// A member can always leave: a group channel Hearth can no longer see
+// does not keep them in, and the log channel says which channel to check.
+func TestLeaveGoesAheadWhenHearthLostTheChannel(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	st := w.db()
+	logCh := w.withLog()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	g := w.groupNamed(st, "Grief Circle")
+	w.fake.SetOverwrite(g.ChannelID, fakediscord.Overwrite{ID: w.fake.BotUserID, Type: 1, Deny: 1 << 10})
+	before := len(w.fake.Messages(logCh))
+	if r := w.do(w.alice, "leave", str("group", "Grief Circle")); r.Content != en.Left("Grief Circle") {
+		t.Errorf("/leave: %q", r.Content)
+	}
+	if in, _ := st.IsMember(context.Background(), g.ID, w.alice); in {
+		t.Error("alice is still a member")
+	}
+	eventually(t, "the note", func() bool { return len(w.botPosts(logCh, before)) > 0 })
+	if notes := w.botPosts(logCh, before); notes[0].Content != en.NoteChannelLost(g.ChannelID) {
+		t.Errorf("notes %+v", notes)
+	}
+}
