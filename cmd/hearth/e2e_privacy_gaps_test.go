@@ -204,3 +204,30 @@ func TestLeaveGoesAheadWhenHearthLostTheChannel(t *testing.T) {
 		t.Errorf("notes %+v", notes)
 	}
 }
+
+// In discreet mode a reminder by direct message (a notification on a lock
+// screen) names no group, and a channel reminder pings exactly those who
+// chose the channel.
+func TestDiscreetDirectReminderNamesNoGroup(t *testing.T) {
+	w := newWorld(t)
+	w.start()
+	w.do(w.owner(), "setup", fakediscord.Opt{Name: "discreet", Type: 5, Value: true})
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"),
+		str("schedule", "0 18 * * *"), str("timezone", "UTC"), str("reminder", "30m"))
+	w.do(w.alice, "join", str("group", "Grief Circle"))
+	w.do(w.bob, "join", str("group", "Grief Circle"))
+	w.do(w.alice, "reminders", str("mode", "dm"))
+	g := w.groupNamed(w.db(), "Grief Circle")
+	session := time.Date(2026, 11, 26, 18, 0, 0, 0, time.UTC)
+	w.clock.Set(session.Add(-30 * time.Minute))
+	reminder := w.waitReminders(g.ChannelID, 1)[0]
+	if !slices.Equal(reminder.Mentions, []string{w.bob}) || strings.Contains(reminder.Content, w.alice) ||
+		strings.Contains(reminder.Content, "Grief") {
+		t.Errorf("channel reminder %q pings %v; want bob alone, no group named", reminder.Content, reminder.Mentions)
+	}
+	eventually(t, "alice's DM", func() bool { return len(w.dms(w.alice)) > 0 })
+	dm := w.dms(w.alice)[0]
+	if dm.Content != en.ReminderDM("", g.ChannelID, session) || strings.Contains(dm.Content, "Grief") || len(dm.Mentions) != 0 {
+		t.Errorf("discreet DM %q (pings %v)", dm.Content, dm.Mentions)
+	}
+}
