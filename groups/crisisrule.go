@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"hearth/domain"
 	"hearth/messages"
@@ -33,11 +34,11 @@ type SeenRule struct {
 }
 
 // matches reports whether a rule seen on Discord is what Hearth wants. The
-// keywords are compared as a set: their order means nothing to Discord.
+// keywords are compared as a set, ignoring case and spaces around them:
+// Discord matches them so, and a rule it stored a little differently must
+// not set Hearth writing it back for ever.
 func (r CrisisRule) matches(seen SeenRule) bool {
-	want, got := slices.Clone(r.Keywords), slices.Clone(seen.Keywords)
-	slices.Sort(want)
-	slices.Sort(got)
+	want, got := keywordSet(r.Keywords), keywordSet(seen.Keywords)
 	return seen.Name == r.Name && seen.MessageSend && slices.Equal(want, got) && len(seen.Regexes) == 0 &&
 		len(seen.AllowList) == 0 && len(seen.AlertChannels) == 1 && seen.AlertChannels[0] == r.ChannelID &&
 		seen.OtherActions == 0 && seen.Enabled == r.Enabled
@@ -75,4 +76,13 @@ func (s *Service) CrisisRuleChanged(ctx context.Context, guildID string, seen Se
 		return s.Store.SaveSafety(ctx, next)
 	}
 	return nil
+}
+
+func keywordSet(keywords []string) []string {
+	out := make([]string, 0, len(keywords))
+	for _, k := range keywords {
+		out = append(out, strings.ToLower(strings.TrimSpace(k)))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
