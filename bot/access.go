@@ -206,4 +206,5 @@ func (b *Bot) watchAccess(s *discordgo.Session) {
 		}
 	}))
 	s.AddHandler(recovered(b.log, "AutoModerationRuleDelete", b.onRuleDelete))
+	s.AddHandler(recovered(b.log, "AutoModerationRuleUpdate", b.onRuleUpdate))
 }

@@ -25,9 +25,10 @@ const errMaxRulesCode = "AUTO_MODERATION_MAX_RULES_OF_TYPE_EXCEEDED"
 func (b *Bot) PutCrisisRule(ctx context.Context, guildID, ruleID string, r groups.CrisisRule) (string, error) {
 	enabled := r.Enabled
 	rule := &discordgo.AutoModerationRule{
-		Name:            r.Name,
-		EventType:       discordgo.AutoModerationEventMessageSend,
-		TriggerMetadata: &discordgo.AutoModerationTriggerMetadata{KeywordFilter: r.Keywords},
+		Name:      r.Name,
+		EventType: discordgo.AutoModerationEventMessageSend,
+		// Sent whole, so that regexes or an allow list added by hand go.
+		TriggerMetadata: &discordgo.AutoModerationTriggerMetadata{KeywordFilter: r.Keywords, AllowList: &[]string{}},
 		Actions: []discordgo.AutoModerationAction{{Type: discordgo.AutoModerationRuleActionSendAlertMessage,
 			Metadata: &discordgo.AutoModerationActionMetadata{ChannelID: r.ChannelID}}},
 		Enabled: &enabled,
@@ -104,4 +105,39 @@ func autoModError(err error) error {
 		return errors.Join(groups.ErrRulesFull, err)
 	}
 	return err
+}
+
+// onRuleUpdate puts Hearth's crisis-alert rule back in step when someone
+// changes it on Discord (a block action added, phrases or the alert
+// channel changed, the rule turned off).
+func (b *Bot) onRuleUpdate(_ *discordgo.Session, e *discordgo.AutoModerationRuleUpdate) {
+	if e == nil || e.AutoModerationRule == nil || e.GuildID == "" || !b.enter() {
+		return
+	}
+	defer b.wg.Done()
+	ctx, cancel := context.WithTimeout(b.ctx, reconcileGroupTimeout)
+	defer cancel()
+	if err := b.groups.CrisisRuleChanged(ctx, e.GuildID, seenRule(e.AutoModerationRule)); err != nil {
+		b.log.Warn("putting the crisis-alert rule back failed; start-up will retry", "guild", e.GuildID, "err", err)
+	}
+}
+
+// seenRule reads what Hearth compares of a rule Discord reports.
+func seenRule(r *discordgo.AutoModerationRule) groups.SeenRule {
+	seen := groups.SeenRule{ID: r.ID, Name: r.Name, MessageSend: r.EventType == discordgo.AutoModerationEventMessageSend,
+		Enabled: r.Enabled != nil && *r.Enabled}
+	if m := r.TriggerMetadata; m != nil {
+		seen.Keywords, seen.Regexes = m.KeywordFilter, m.RegexPatterns
+		if m.AllowList != nil {
+			seen.AllowList = *m.AllowList
+		}
+	}
+	for _, a := range r.Actions {
+		if a.Type == discordgo.AutoModerationRuleActionSendAlertMessage && a.Metadata != nil {
+			seen.AlertChannels = append(seen.AlertChannels, a.Metadata.ChannelID)
+			continue
+		}
+		seen.OtherActions++
+	}
+	return seen
 }

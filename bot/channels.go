@@ -71,15 +71,30 @@ func (b *Bot) setMemberOverwrite(ctx context.Context, channelID, userID string, 
 	})
 }
 
-// RemoveMember deletes a member's overwrite; one already gone is fine.
+// RemoveMember deletes a member's overwrite; one already gone is fine
+// (404: Unknown Channel, Unknown Overwrite). A channel Hearth can no longer
+// see (403 Missing Access) is groups.ErrChannelLost: asking again cannot
+// help.
 func (b *Bot) RemoveMember(ctx context.Context, channelID, userID string) error {
 	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
 		return b.session.ChannelPermissionDelete(channelID, userID, opts...)
 	})
-	if isNotFound(err) {
+	switch {
+	case isNotFound(err):
 		return nil
+	case isMissingAccess(err):
+		return errors.Join(groups.ErrChannelLost, err)
 	}
 	return err
+}
+
+// codeMissingAccess is Discord's 403 for a channel the bot cannot see.
+const codeMissingAccess = 50001
+
+func isMissingAccess(err error) bool {
+	var rest *discordgo.RESTError
+	return errors.As(err, &rest) && rest.Response != nil && rest.Response.StatusCode == 403 &&
+		rest.Message != nil && rest.Message.Code == codeMissingAccess
 }
 
 // SetRoleAccess allows a role the member bits on a channel, or deletes its

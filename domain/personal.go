@@ -141,6 +141,7 @@ type Erasure struct {
 // Access is a channel of a group on which Hearth may have given a person
 // an overwrite (text and voice), to be removed before they are erased.
 type Access struct {
+	GuildID        string
 	GroupID        int64
 	ChannelID      string
 	VoiceChannelID string

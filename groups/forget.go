@@ -6,11 +6,18 @@ import (
 	"time"
 
 	"hearth/domain"
+	"hearth/messages"
 )
 
 // ErrErasurePending means an erasure was recorded (the person has left
 // their groups) but not finished: ResumeErasures finishes it.
 var ErrErasurePending = errors.New("erasure recorded; it will be finished later")
+
+// ErrChannelLost means Discord refuses for good to change a channel's
+// permissions: Hearth can no longer see the channel (403 Missing Access).
+// Asking again cannot help, so an erasure or retention goes ahead without
+// that channel, and a note tells moderators to look at it.
+var ErrChannelLost = errors.New("Hearth has lost access to the channel")
 
 // PeopleStore is what a person's data (/mydata, /forget) and retention
 // need of the database.
@@ -96,7 +103,9 @@ func (s *Service) finishErasure(ctx context.Context, e domain.Erasure) error {
 }
 
 // removeAccess deletes the overwrites of a.UserIDs on a group's text and
-// voice channels, under the group's lock; one already gone is fine.
+// voice channels, under the group's lock; one already gone is fine, and so
+// is a channel Hearth can no longer reach (ErrChannelLost), which is noted
+// in the log channel naming nobody.
 func (s *Service) removeAccess(ctx context.Context, a domain.Access) error {
 	unlock, err := s.Locks.Lock(ctx, a.GroupID)
 	if err != nil {
@@ -108,12 +117,36 @@ func (s *Service) removeAccess(ctx context.Context, a domain.Access) error {
 			continue
 		}
 		for _, id := range a.UserIDs {
-			if err := s.Discord.RemoveMember(ctx, ch, id); err != nil {
+			err := s.Discord.RemoveMember(ctx, ch, id)
+			if errors.Is(err, ErrChannelLost) {
+				s.channelLost(ctx, a.GuildID, a.GroupID, ch)
+				break // the channel's other overwrites cannot be reached either
+			}
+			if err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// unlessLost is err, or nil when it is ErrChannelLost, which is noted:
+// Hearth cannot take away a permission on a channel it no longer sees, and
+// that must not keep a person in a group or their records in the database.
+func (s *Service) unlessLost(ctx context.Context, g domain.Group, channelID string, err error) error {
+	if !errors.Is(err, ErrChannelLost) {
+		return err
+	}
+	s.channelLost(ctx, g.GuildID, g.ID, channelID)
+	return nil
+}
+
+// channelLost logs and notes, naming nobody, a permission Hearth could not
+// take away on a channel it can no longer see.
+func (s *Service) channelLost(ctx context.Context, guildID string, groupID int64, channelID string) {
+	s.Log.Warn("a channel's overwrite could not be removed: Hearth has lost access to it; going on without it",
+		"guild", guildID, "group", groupID, "channel", channelID)
+	s.Note(ctx, guildID, func(p *messages.Printer) string { return p.NoteChannelLost(channelID) })
 }
 
 // retentionBatch is how many expired archives one pass clears.

@@ -115,7 +115,7 @@ func (s *Service) SyncCrisisRule(ctx context.Context, settings domain.Settings, 
 		}
 		return sf, nil
 	}
-	rule := CrisisRule{Name: messages.ForServer(settings).CrisisRuleName(), Keywords: sf.CrisisPhrases(), ChannelID: settings.LogChannelID, Enabled: sf.LogExposure == ""}
+	rule := wantedCrisisRule(settings, sf)
 	id, err := s.AutoMod.PutCrisisRule(ctx, settings.GuildID, sf.CrisisRuleID, rule)
 	if errors.Is(err, ErrRuleGone) {
 		s.Log.Warn("the crisis-alert rule was deleted on Discord; making it again", "guild", settings.GuildID)

@@ -316,9 +316,9 @@ func (s *Service) Remove(ctx context.Context, groupID int64, userID string) (dom
 	if g.ChannelID != "" && userID != g.FacilitatorID {
 		// The voice channel first: a refusal there leaves the text
 		// channel as it was, and the membership is put back.
-		err := s.removeVoice(ctx, g, userID)
+		err := s.unlessLost(ctx, g, g.VoiceChannelID, s.removeVoice(ctx, g, userID))
 		if err == nil {
-			if err = s.Discord.RemoveMember(ctx, g.ChannelID, userID); err != nil {
+			if err = s.unlessLost(ctx, g, g.ChannelID, s.Discord.RemoveMember(ctx, g.ChannelID, userID)); err != nil {
 				uctx, cancel := undoContext(ctx)
 				if uerr := s.allowVoice(uctx, g, userID); uerr != nil {
 					s.Log.Error("undo leave: restoring the voice overwrite failed", "group", g.ID, "err", uerr)

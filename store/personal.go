@@ -195,7 +195,7 @@ func (s *Store) FacilitatedGroups(ctx context.Context, guildID, userID string) (
 // ErasureAccess lists the groups on whose channels an erasure has still
 // to remove the person's overwrites (BeginErasure wrote them).
 func (s *Store) ErasureAccess(ctx context.Context, guildID, userID string) ([]domain.Access, error) {
-	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.voice_channel_id, g.state <> 'archived'
+	rows, err := s.query(ctx, `SELECT g.guild_id, g.id, g.channel_id, g.voice_channel_id, g.state <> 'archived'
 		FROM erasure_channels e JOIN groups g ON g.id = e.group_id
 		WHERE e.guild_id = ? AND e.user_id = ? ORDER BY g.id`, guildID, userID)
 	if err != nil {
@@ -205,7 +205,7 @@ func (s *Store) ErasureAccess(ctx context.Context, guildID, userID string) ([]do
 	var out []domain.Access
 	for rows.Next() {
 		var a domain.Access
-		if err := rows.Scan(&a.GroupID, &a.ChannelID, &a.VoiceChannelID, &a.Live); err != nil {
+		if err := rows.Scan(&a.GuildID, &a.GroupID, &a.ChannelID, &a.VoiceChannelID, &a.Live); err != nil {
 			return nil, err
 		}
 		a.UserIDs = []string{userID}
@@ -266,7 +266,7 @@ func (s *Store) ExpiredArchives(ctx context.Context, before time.Time, limit int
 			holds = append(holds, c.holds())
 		}
 	}
-	rows, err := s.query(ctx, `SELECT g.id, g.channel_id, g.voice_channel_id, g.facilitator_id FROM groups g
+	rows, err := s.query(ctx, `SELECT g.guild_id, g.id, g.channel_id, g.voice_channel_id, g.facilitator_id FROM groups g
 		WHERE g.state = 'archived' AND g.archived_at < ? AND g.archive_pending = 0 AND (`+strings.Join(holds, " OR ")+`)
 		ORDER BY g.archived_at, g.id LIMIT ?`, before.Unix(), limit)
 	if err != nil {
@@ -276,7 +276,7 @@ func (s *Store) ExpiredArchives(ctx context.Context, before time.Time, limit int
 	for rows.Next() {
 		var a domain.Access
 		var facilitator string
-		if err := rows.Scan(&a.GroupID, &a.ChannelID, &a.VoiceChannelID, &facilitator); err != nil {
+		if err := rows.Scan(&a.GuildID, &a.GroupID, &a.ChannelID, &a.VoiceChannelID, &facilitator); err != nil {
 			rows.Close()
 			return nil, err
 		}
