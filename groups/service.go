@@ -199,7 +199,7 @@ func (s *Service) create(ctx context.Context, g domain.Group, voice bool) (domai
 		}
 	}
 	s.Log.Info("group created", "guild", g.GuildID, "group", g.ID, "kind", g.Kind)
-	s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteCreated(g.Name, g.Kind, g.CreatedBy) })
+	s.note(ctx, settings, func(p *messages.Printer) string { return p.NoteCreated(g.Name, g.Kind) })
 	return g, nil
 }
 

@@ -289,9 +289,10 @@ func (p *Printer) SettingsLanguage(language string, fromServer bool) string {
 // LanguageName is the name of the Printer's language, in that language.
 func (p *Printer) LanguageName() string { return p.text("language_name") }
 
-// Notes in the server's log channel. They say who acted, never who is in a group.
-func (p *Printer) NoteCreated(group string, kind domain.Kind, by string) string {
-	return p.fill("note_created", args{"Group": Name(group), "Kind": p.kind(kind), "User": User(by)})
+// Notes in the server's log channel. They name no one: not who is in a
+// group, not who acted (issue 13: only the crisis alert names a person).
+func (p *Printer) NoteCreated(group string, kind domain.Kind) string {
+	return p.fill("note_created", args{"Group": Name(group), "Kind": p.kind(kind)})
 }
 
 // NoteStarted names nobody: who started a group (perhaps its facilitator)
