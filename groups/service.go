@@ -74,7 +74,7 @@ type Store interface {
 	GrantRole(ctx context.Context, guildID, roleID string) error
 	OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (domain.Offer, bool, error)
 	SetOfferState(ctx context.Context, id int64, state domain.OfferState) (bool, error)
-	PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error)
+	ClaimPendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error)
 	ReopenOffer(ctx context.Context, groupID int64, userID string, now time.Time) error
 	HeldOffer(ctx context.Context, groupID int64, userID string) (domain.Offer, bool, error)
 	GroupsWithWaiting(ctx context.Context) ([]int64, error)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -31,6 +32,8 @@ type Store struct {
 	stmts    sync.Map      // query text → *sql.Stmt
 	planned  chan struct{} // see PlanChanged
 	lease    leaseConfig   // see SetLease
+	retries  atomic.Int64  // transactions PostgreSQL refused and that ran again, for benchmarks
+	unqueued bool          // benchmarks: groupTx as plain tx, to compare
 }
 
 // OpenDatabase opens the PostgreSQL database at url (postgres://…), or,
@@ -250,11 +253,20 @@ func (s *Store) migrationBody(base string) (string, error) {
 // again, so fn must not keep anything across calls but what it sets anew.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if !s.postgres {
-		return s.txOnce(ctx, nil, fn)
+		return s.txOnce(ctx, s.db, nil, fn)
 	}
+	return s.retryTx(ctx, s.db, fn)
+}
+
+// retryTx runs fn in a SERIALIZABLE transaction begun on db, again while
+// PostgreSQL refuses it for overlapping another.
+func (s *Store) retryTx(ctx context.Context, db beginner, fn func(*sql.Tx) error) error {
 	opts := &sql.TxOptions{Isolation: sql.LevelSerializable}
 	for attempt := 1; ; attempt++ {
-		err := s.txOnce(ctx, opts, fn)
+		err := s.txOnce(ctx, db, opts, fn)
+		if pgRetryable(err) {
+			s.retries.Add(1)
+		}
 		if !pgRetryable(err) || attempt == maxTxAttempts {
 			return err
 		}
@@ -268,12 +280,17 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 }
 
+// beginner is the pool, or one connection of it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
 // maxTxAttempts bounds how often a transaction PostgreSQL refused for
 // overlapping another is run again.
 const maxTxAttempts = 200
 
-func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, opts)
+func (s *Store) txOnce(ctx context.Context, db beginner, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return storageError(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"hearth/domain"
@@ -116,8 +117,11 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 			return err
 		}
 		var id int64
-		err = s.txQueryRow(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since)
-			VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id`, groupID, user, now.Unix(), expires.Unix(), since).Scan(&id)
+		// Claimed by this process, which sends it next: another does not
+		// send it again unless this one dies first (ClaimPendingOffers).
+		err = s.txQueryRow(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since,
+			claimed_by, lease_until) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id`,
+			groupID, user, now.Unix(), expires.Unix(), since, s.lease.owner, s.leaseUntil(now)).Scan(&id)
 		o, ok = domain.Offer{ID: id, GroupID: groupID, UserID: user, State: domain.OfferPending,
 			OfferedAt: time.Unix(now.Unix(), 0).UTC(), ExpiresAt: time.Unix(expires.Unix(), 0).UTC()}, true
 		return err
@@ -224,13 +228,17 @@ func (s *Store) GroupsWithWaiting(ctx context.Context) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-// PendingOffers lists the offers still holding a seat whose message was
-// never confirmed sent.
-func (s *Store) PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE state = 'pending' AND expires_at > ?
-		ORDER BY id`, now.Unix())
+// ClaimPendingOffers leases to this process the offers still holding a
+// seat whose message was never confirmed sent and that no process is
+// sending (its claim ran out: it died, or Discord failed it), so that of
+// several processes one sends each again.
+func (s *Store) ClaimPendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error) {
+	rows, err := s.query(ctx, `UPDATE offers SET claimed_by = ?, lease_until = ? WHERE id IN (
+		SELECT id FROM offers WHERE state = 'pending' AND expires_at > ? AND (lease_until IS NULL OR lease_until <= ?)
+		ORDER BY id`+s.skipLocked()+`) RETURNING `+offerColumns,
+		s.lease.owner, s.leaseUntil(now), now.Unix(), now.Unix())
 	if err != nil {
-		return nil, err
+		return nil, storageError(err)
 	}
 	defer rows.Close()
 	var out []domain.Offer
@@ -241,7 +249,8 @@ func (s *Store) PendingOffers(ctx context.Context, now time.Time) ([]domain.Offe
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	slices.SortFunc(out, func(a, b domain.Offer) int { return cmpInt(a.ID, b.ID) })
+	return out, storageError(rows.Err())
 }
 
 // SetUserLocale records the locale Discord last gave for a person.
