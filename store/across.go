@@ -80,11 +80,21 @@ func (s *Store) advisoryLock(ctx context.Context, lock, unlock string, key ...an
 // transaction's snapshot is taken at its first statement, and one waiting
 // inside it would still see the group as it was and be refused at commit.
 // Other writers of the group are not made to wait; PostgreSQL still orders
-// them with these by refusing and retrying.
+// them with these by refusing and retrying. The lock is not LockGroup's,
+// which the caller may hold on another connection.
 func (s *Store) groupTx(ctx context.Context, groupID int64, fn func(*sql.Tx) error) error {
 	if !s.postgres || s.unqueued {
 		return s.tx(ctx, fn)
 	}
+	// This process's callers queue here, so that only one of them at a
+	// time holds a connection waiting on PostgreSQL: a handover between
+	// goroutines is cheaper than one between server processes (1.9 against
+	// 3.7 ms a join and leave with 16 callers on one group, one run).
+	unlock, err := s.groupQueue.Lock(ctx, groupID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return storageError(err)

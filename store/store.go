@@ -19,6 +19,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"hearth/domain"
+	"hearth/internal/grouplock"
 )
 
 //go:embed migrations/*.sql migrations/postgres/*.sql
@@ -27,13 +28,15 @@ var migrations embed.FS
 // Store is Hearth's database: SQLite, or PostgreSQL when several processes
 // share it.
 type Store struct {
-	db       *sql.DB
-	postgres bool
-	stmts    sync.Map      // query text → *sql.Stmt
-	planned  chan struct{} // see PlanChanged
-	lease    leaseConfig   // see SetLease
-	retries  atomic.Int64  // transactions PostgreSQL refused and that ran again, for benchmarks
-	unqueued bool          // benchmarks: groupTx as plain tx, to compare
+	db           *sql.DB
+	postgres     bool
+	stmts        sync.Map      // query text → *sql.Stmt
+	planned      chan struct{} // see PlanChanged
+	lease        leaseConfig   // see SetLease
+	retries      atomic.Int64  // transactions PostgreSQL refused and that ran again, for benchmarks
+	unqueued     bool          // benchmarks: groupTx as plain tx, to compare
+	noLocalQueue bool
+	groupQueue   grouplock.Locks
 }
 
 // OpenDatabase opens the PostgreSQL database at url (postgres://…), or,
