@@ -565,6 +565,17 @@ func (s *Service) Complete(ctx context.Context, groupID int64) error {
 	return err
 }
 
+// ShareServerLocks has the server locks (settings changes, and the
+// bringing up to date of its scheduled events) also taken with lock, one
+// shared by every process on the database (the store's LockGuild), so
+// that they hold across processes too. Call it before the service is used.
+func (s *Service) ShareServerLocks(lock func(ctx context.Context, guildID string) (unlock func(), err error)) {
+	s.guilds.Across = lock
+	s.eventLocks.Across = func(ctx context.Context, guildID string) (func(), error) {
+		return lock(ctx, "events "+guildID) // apart from the settings lock
+	}
+}
+
 // LockSettings takes a server's settings lock: /setup holds it from reading
 // the settings to moving the moderator role's access, so that two changes
 // never interleave and a group made meanwhile gets the role that stays.

@@ -152,6 +152,31 @@ func TestGroupLockHoldsAcrossProcesses(t *testing.T) {
 	again()
 }
 
+func TestServerLockHoldsAcrossProcesses(t *testing.T) {
+	onceOnly(t)
+	handles := openHandles(t, 2)
+	unlock, err := handles[0].LockGuild(context.Background(), "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := handles[1].LockGuild(ctx, "1001"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second process took a held server lock: %v", err)
+	}
+	other, err := handles[1].LockGuild(context.Background(), "events 1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other()
+	unlock()
+	again, err := handles[1].LockGuild(context.Background(), "1001")
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	again()
+}
+
 func TestCopyFromSQLite(t *testing.T) {
 	onceOnly(t)
 	ctx := context.Background()
