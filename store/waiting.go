@@ -88,7 +88,8 @@ func scanOffer(r rowScanner) (domain.Offer, error) {
 // leave the waitlist and the seat is held for them until expires. ok is
 // false when there is no free seat or nobody waiting.
 func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (o domain.Offer, ok bool, err error) {
-	err = s.planTx(ctx, func(tx *sql.Tx) error {
+	// A seat is decided on as a join decides on it: in the group's queue.
+	err = s.groupTx(ctx, groupID, func(tx *sql.Tx) error {
 		o, ok = domain.Offer{}, false // PostgreSQL may run this again
 		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -126,6 +127,9 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 			OfferedAt: time.Unix(now.Unix(), 0).UTC(), ExpiresAt: time.Unix(expires.Unix(), 0).UTC()}, true
 		return err
 	})
+	if err == nil && ok {
+		s.planChanged() // its expiry
+	}
 	return o, ok, err
 }
 

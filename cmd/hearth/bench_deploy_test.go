@@ -133,9 +133,10 @@ func (d *deployment) inTurn(newScenario func(p *userPool) scenario) scenario {
 	}
 }
 
-// benchPostgresURL is a new, empty PostgreSQL database on a server kept
-// for the benchmark's run (skipped without PostgreSQL).
-func benchPostgresURL(b *testing.B, srv **pgtest.Server) string {
+// benchPostgresURL is a new, empty PostgreSQL database for b on the
+// server *srv, started for (and stopped after) the whole of parent
+// (skipped without PostgreSQL).
+func benchPostgresURL(b, parent *testing.B, srv **pgtest.Server) string {
 	b.Helper()
 	if *srv == nil {
 		s, err := pgtest.Start()
@@ -146,7 +147,7 @@ func benchPostgresURL(b *testing.B, srv **pgtest.Server) string {
 			b.Skip(err)
 		}
 		*srv = s
-		b.Cleanup(s.Stop)
+		parent.Cleanup(s.Stop)
 	}
 	url, drop, err := (*srv).NewDatabase(context.Background())
 	if err != nil {
@@ -157,8 +158,9 @@ func benchPostgresURL(b *testing.B, srv **pgtest.Server) string {
 }
 
 func BenchmarkDeployments(b *testing.B) {
+	parent := b
 	var pg *pgtest.Server
-	deployments := []struct {
+	for _, dep := range []struct {
 		name      string
 		processes int
 		postgres  bool
@@ -166,33 +168,29 @@ func BenchmarkDeployments(b *testing.B) {
 		{"sqlite-1", 1, false},
 		{"postgres-1", 1, true},
 		{"postgres-3", 3, true},
-	}
-	type started struct {
-		name string
-		d    *deployment
-	}
-	var all []started
-	for _, dep := range deployments {
-		url := ""
-		if dep.postgres {
-			url = benchPostgresURL(b, &pg)
-		}
-		d := newDeployment(b)
-		d.start(b, dep.processes, url)
-		all = append(all, started{dep.name, d})
-	}
-	for _, sc := range []struct {
-		name string
-		make func(p *userPool) scenario
-	}{
-		{"groups", groupsScenario},
-		{"join-leave", func(p *userPool) scenario { return joinLeaveScenario(p, deployJoinName, false) }},
 	} {
-		for _, s := range all {
-			run := s.d.inTurn(sc.make)
-			e := s.d.servers[0]
-			b.Run(fmt.Sprintf("%s/%s/closed-%d", sc.name, s.name, benchWorkers), func(b *testing.B) { runClosed(b, e, run, benchWorkers) })
-			b.Run(fmt.Sprintf("%s/%s/paced-%d", sc.name, s.name, benchRate), func(b *testing.B) { runPaced(b, e, run, benchRate) })
-		}
+		// One deployment at a time, stopped before the next starts: an
+		// idle one's gateway connections would share the cores with the
+		// one measured, and a paced run that overloads them could drop
+		// its sessions.
+		b.Run(dep.name, func(b *testing.B) {
+			url := ""
+			if dep.postgres {
+				url = benchPostgresURL(b, parent, &pg)
+			}
+			d := newDeployment(b)
+			d.start(b, dep.processes, url)
+			for _, sc := range []struct {
+				name string
+				make func(p *userPool) scenario
+			}{
+				{"groups", groupsScenario},
+				{"join-leave", func(p *userPool) scenario { return joinLeaveScenario(p, deployJoinName, false) }},
+			} {
+				run, e := d.inTurn(sc.make), d.servers[0]
+				b.Run(fmt.Sprintf("%s/closed-%d", sc.name, benchWorkers), func(b *testing.B) { runClosed(b, e, run, benchWorkers) })
+				b.Run(fmt.Sprintf("%s/paced-%d", sc.name, benchRate), func(b *testing.B) { runPaced(b, e, run, benchRate) })
+			}
+		})
 	}
 }
