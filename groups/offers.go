@@ -59,7 +59,7 @@ func (s *Service) SeatsFreed(ctx context.Context, groupID int64) error {
 // there to offer it. The scheduler calls it at start and every few
 // minutes.
 func (s *Service) ResendPending(ctx context.Context) error {
-	pending, err := s.Store.PendingOffers(ctx, s.Clock.Now())
+	pending, err := s.Store.ClaimPendingOffers(ctx, s.Clock.Now())
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ type Store interface {
 	GrantRole(ctx context.Context, guildID, roleID string) error
 	OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (domain.Offer, bool, error)
 	SetOfferState(ctx context.Context, id int64, state domain.OfferState) (bool, error)
-	PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error)
+	ClaimPendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error)
 	ReopenOffer(ctx context.Context, groupID int64, userID string, now time.Time) error
 	HeldOffer(ctx context.Context, groupID int64, userID string) (domain.Offer, bool, error)
 	GroupsWithWaiting(ctx context.Context) ([]int64, error)
@@ -563,6 +563,17 @@ func (s *Service) Complete(ctx context.Context, groupID int64) error {
 		return nil
 	}
 	return err
+}
+
+// ShareServerLocks has the server locks (settings changes, and the
+// bringing up to date of its scheduled events) also taken with lock, one
+// shared by every process on the database (the store's LockGuild), so
+// that they hold across processes too. Call it before the service is used.
+func (s *Service) ShareServerLocks(lock func(ctx context.Context, guildID string) (unlock func(), err error)) {
+	s.guilds.Across = lock
+	s.eventLocks.Across = func(ctx context.Context, guildID string) (func(), error) {
+		return lock(ctx, "events "+guildID) // apart from the settings lock
+	}
 }
 
 // LockSettings takes a server's settings lock: /setup holds it from reading

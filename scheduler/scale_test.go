@@ -34,7 +34,9 @@ import (
 //
 // (HEARTH_SCALE_SIZES=1000,10000 picks the sizes.) hearth-1by1 is Hearth
 // recording each due reminder in a transaction of its own, as it did before
-// it recorded them in batches. Each measurement runs in
+// it recorded them in batches; hearth-postgres is Hearth on PostgreSQL (the
+// same database copied there), when PostgreSQL is at hand. Each
+// measurement runs in
 // a fresh process (this test binary run again), so that its peak RSS
 // (VmHWM in /proc/self/status, read at its end) is that of one runner
 // alone, from a cold start: open the database, or read it and fill cron,
@@ -72,8 +74,12 @@ func TestScale(t *testing.T) {
 		began := time.Now()
 		buildScaleDB(t, path, n, time.Now())
 		t.Logf("%d groups: database built in %s", n, time.Since(began).Round(time.Millisecond))
-		for _, runner := range []string{"hearth", "hearth-1by1", "cron"} {
-			r := runScaleChild(t, runner, path, n)
+		for _, runner := range scaleRunners() {
+			target := path
+			if runner == "hearth-postgres" {
+				target = scalePostgres(t, path)
+			}
+			r := runScaleChild(t, runner, target, n)
 			rows = append(rows, r)
 			t.Logf("%d groups, %s: %s", n, runner, r)
 		}
@@ -235,6 +241,8 @@ func scaleChild(t *testing.T, runner string) {
 	case "hearth-1by1":
 		oneByOne = true
 		r = scaleHearth(t, path, n)
+	case "hearth-postgres":
+		r = scaleHearthPostgres(t, path, n)
 	case "cron":
 		r = scaleCron(t, path, n)
 	default:
@@ -287,32 +295,44 @@ func waitFor(done func() bool) {
 }
 
 func scaleHearth(t *testing.T, path string, n int) scaleResult {
-	ctx := context.Background()
 	// The probes' jobs are written first, as a running Hearth would have.
 	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000")
 	if err != nil {
 		t.Fatal(err)
 	}
+	spread, burst := writeProbes(t, db, n, `DELETE FROM jobs WHERE group_id = ?`,
+		`INSERT INTO jobs (group_id, kind, session_at, lead_seconds, due_at) VALUES (?, 'reminder', ?, 3600, ?)`)
+	db.Close()
+	return runScaleHearth(t, func() (*store.Store, error) { return store.Open(context.Background(), path) }, spread, burst)
+}
+
+// writeProbes makes the probes' reminders due soon, with the dialect's
+// statements: delete a group's jobs, insert one.
+func writeProbes(t *testing.T, db *sql.DB, n int, del, ins string) (spread, burst map[string]time.Time) {
 	base := time.Now().Truncate(time.Second).Add(3 * time.Second)
-	spread, burst := scaleProbes(n, base)
+	spread, burst = scaleProbes(n, base)
 	for _, probes := range []map[string]time.Time{spread, burst} {
 		for ch, at := range probes {
 			id, _ := strconv.ParseInt(ch[1:], 10, 64)
-			if _, err := db.Exec(`DELETE FROM jobs WHERE group_id = ?`, id+1); err != nil {
+			if _, err := db.Exec(del, id+1); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := db.Exec(`INSERT INTO jobs (group_id, kind, session_at, lead_seconds, due_at) VALUES (?, 'reminder', ?, 3600, ?)`,
-				id+1, at.Add(time.Hour).Unix(), at.Unix()); err != nil {
+			if _, err := db.Exec(ins, id+1, at.Add(time.Hour).Unix(), at.Unix()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	db.Close()
-	runtime.GC()
+	return spread, burst
+}
 
+// runScaleHearth opens the database (start-up counts from here), runs the
+// scheduler until it sleeps, and waits for the probes.
+func runScaleHearth(t *testing.T, open func() (*store.Store, error), spread, burst map[string]time.Time) scaleResult {
+	ctx := context.Background()
+	runtime.GC()
 	sender := &timingSender{sent: map[string]time.Time{}}
 	began := time.Now()
-	st, err := store.Open(ctx, path)
+	st, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}

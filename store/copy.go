@@ -51,7 +51,7 @@ func (s *Store) CopyFrom(ctx context.Context, src *Store) ([]TableCopy, error) {
 			return nil, fmt.Errorf("%w: table %s has %d rows", ErrNotEmpty, t, n)
 		}
 	}
-	err = s.txOnce(ctx, nil, func(tx *sql.Tx) error {
+	err = s.txOnce(ctx, s.db, nil, func(tx *sql.Tx) error {
 		for _, t := range tables {
 			// Counts kept by triggers are copied as they are, not counted twice.
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE `+t+` DISABLE TRIGGER USER`); err != nil {

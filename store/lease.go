@@ -153,6 +153,12 @@ func (s *Store) TakeOverExpired(ctx context.Context, now time.Time) (int, error)
 // flight by this process's previous run (or by a Hearth without leases),
 // and those whose lease ran out, and returns how many there were.
 func (s *Store) RecoverInFlight(ctx context.Context, now time.Time) (int, error) {
+	// Seat offers this process's previous run was sending are sent again
+	// at once (ClaimPendingOffers), not after their lease.
+	if _, err := s.exec(ctx, `UPDATE offers SET claimed_by = '', lease_until = NULL
+		WHERE state = 'pending' AND claimed_by = ?`, s.lease.owner); err != nil {
+		return 0, err
+	}
 	return s.recover(ctx, now, `(claimed_by IN ('', ?) OR lease_until <= ?)`, s.lease.owner, now.Unix())
 }
 

@@ -17,7 +17,7 @@ import (
 // agreed to their current version (agreed; 0 for none): the agreement is
 // recorded with the membership.
 func (s *Store) Join(ctx context.Context, groupID int64, userID string, now time.Time, agreed int) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.groupTx(ctx, groupID, func(tx *sql.Tx) error {
 		var g domain.Group
 		var lockAt sql.NullInt64
 		var already bool
@@ -86,22 +86,26 @@ func (s *Store) DropGrant(ctx context.Context, groupID int64, userID string) err
 // Leave removes userID from a group and returns when they had joined, so that
 // Rejoin can undo it. It returns ErrNotMember when they are not in it.
 func (s *Store) Leave(ctx context.Context, groupID int64, userID string) (joinedAt time.Time, err error) {
-	var at int64
-	err = s.queryRow(ctx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
-		groupID, userID).Scan(&at)
+	err = s.groupTx(ctx, groupID, func(tx *sql.Tx) error {
+		var at int64
+		err := s.txQueryRow(ctx, tx, `DELETE FROM memberships WHERE group_id = ? AND user_id = ? RETURNING joined_at`,
+			groupID, userID).Scan(&at)
+		joinedAt = time.Unix(at, 0)
+		return err
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, domain.ErrNotMember
 	}
 	if err != nil {
 		return time.Time{}, err
 	}
-	return time.Unix(at, 0), nil
+	return joinedAt, nil
 }
 
 // Rejoin puts back a membership that Leave removed, bypassing the lock and
 // capacity: it undoes a leave whose channel change could not be made.
 func (s *Store) Rejoin(ctx context.Context, groupID int64, userID string, joinedAt time.Time) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.groupTx(ctx, groupID, func(tx *sql.Tx) error {
 		if _, err := s.txExec(ctx, tx, `INSERT INTO memberships (group_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 			groupID, userID, joinedAt.Unix()); err != nil {
 			return err

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -32,12 +33,20 @@ func openPostgres(url string) (*Store, error) {
 		return nil, fmt.Errorf("open database: store.url: %w", err)
 	}
 	db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+	// A PostgreSQL connection is a server process, started in milliseconds:
+	// database/sql keeps only 2 idle ones by default, so that under a
+	// burst of interactions most would be opened and closed again.
+	db.SetMaxIdleConns(pgIdleConns)
+	db.SetConnMaxIdleTime(time.Minute)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s@%s/%s: %w", cfg.User, cfg.Host, cfg.Database, storageError(err))
 	}
 	return &Store{db: db, postgres: true, planned: make(chan struct{}, 1)}, nil
 }
+
+// pgIdleConns is how many connections stay open between bursts.
+const pgIdleConns = 32
 
 // pgConnector hands out connections that translate the store's SQL.
 type pgConnector struct{ inner driver.Connector }

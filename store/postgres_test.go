@@ -72,6 +72,61 @@ func TestConcurrentJoinsFromSeveralProcessesNeverExceedCapacity(t *testing.T) {
 	}
 }
 
+// Joins and leaves of one group from several processes wait for one
+// another rather than collide: PostgreSQL refuses none of them.
+func TestJoinsOfOneGroupQueueAcrossProcesses(t *testing.T) {
+	onceOnly(t)
+	ctx := context.Background()
+	handles := openHandles(t, 3)
+	g := mustCreate(t, handles[0], domain.Group{Name: "Busy", Capacity: 1000})
+	var wg sync.WaitGroup
+	for i := range 24 {
+		wg.Go(func() {
+			u := fmt.Sprintf("u%d", i)
+			h := handles[i%len(handles)]
+			if err := h.Join(ctx, g.ID, u, time.Now(), 0); err != nil {
+				t.Errorf("join %s: %v", u, err)
+			}
+			if i%2 == 0 {
+				if _, err := h.Leave(ctx, g.ID, u); err != nil {
+					t.Errorf("leave %s: %v", u, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, h := range handles {
+		if n := h.retries.Load(); n != 0 {
+			t.Errorf("process %d ran %d transactions again", i, n)
+		}
+	}
+	if got, _ := handles[1].Group(ctx, g.ID); got.MemberCount != 12 {
+		t.Errorf("member_count %d, want 12", got.MemberCount)
+	}
+}
+
+// A join made while its group's lock across processes is held (as the
+// groups service holds it around a join) goes through: the two locks are
+// not the same.
+func TestJoinUnderTheGroupLock(t *testing.T) {
+	onceOnly(t)
+	handles := openHandles(t, 1)
+	g := mustCreate(t, handles[0], domain.Group{Name: "Locked", Capacity: 5})
+	unlock, err := handles[0].LockGroup(context.Background(), g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := handles[0].Join(ctx, g.ID, "u1", time.Now(), 0); err != nil {
+		t.Fatalf("join under the group lock: %v", err)
+	}
+	if _, err := handles[0].Leave(ctx, g.ID, "u1"); err != nil {
+		t.Fatalf("leave under the group lock: %v", err)
+	}
+}
+
 func TestGroupLockHoldsAcrossProcesses(t *testing.T) {
 	onceOnly(t)
 	handles := openHandles(t, 2)
@@ -91,6 +146,31 @@ func TestGroupLockHoldsAcrossProcesses(t *testing.T) {
 	other()
 	unlock()
 	again, err := handles[1].LockGroup(context.Background(), 42)
+	if err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	again()
+}
+
+func TestServerLockHoldsAcrossProcesses(t *testing.T) {
+	onceOnly(t)
+	handles := openHandles(t, 2)
+	unlock, err := handles[0].LockGuild(context.Background(), "1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if _, err := handles[1].LockGuild(ctx, "1001"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second process took a held server lock: %v", err)
+	}
+	other, err := handles[1].LockGuild(context.Background(), "events 1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other()
+	unlock()
+	again, err := handles[1].LockGuild(context.Background(), "1001")
 	if err != nil {
 		t.Fatalf("after release: %v", err)
 	}

@@ -13,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
 
 	"hearth/domain"
+	"hearth/internal/grouplock"
 )
 
 //go:embed migrations/*.sql migrations/postgres/*.sql
@@ -26,11 +28,15 @@ var migrations embed.FS
 // Store is Hearth's database: SQLite, or PostgreSQL when several processes
 // share it.
 type Store struct {
-	db       *sql.DB
-	postgres bool
-	stmts    sync.Map      // query text → *sql.Stmt
-	planned  chan struct{} // see PlanChanged
-	lease    leaseConfig   // see SetLease
+	db           *sql.DB
+	postgres     bool
+	stmts        sync.Map      // query text → *sql.Stmt
+	planned      chan struct{} // see PlanChanged
+	lease        leaseConfig   // see SetLease
+	retries      atomic.Int64  // transactions PostgreSQL refused and that ran again, for benchmarks
+	unqueued     bool          // benchmarks: groupTx as plain tx, to compare
+	noLocalQueue bool
+	groupQueue   grouplock.Locks
 	// beforeCommit, set by tests only, runs after a transaction's function
 	// succeeded; an error from it rolls the transaction back as a
 	// conflict at commit would (the retry tests use it).
@@ -254,11 +260,20 @@ func (s *Store) migrationBody(base string) (string, error) {
 // again, so fn must not keep anything across calls but what it sets anew.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if !s.postgres {
-		return s.txOnce(ctx, nil, fn)
+		return s.txOnce(ctx, s.db, nil, fn)
 	}
+	return s.retryTx(ctx, s.db, fn)
+}
+
+// retryTx runs fn in a SERIALIZABLE transaction begun on db, again while
+// PostgreSQL refuses it for overlapping another.
+func (s *Store) retryTx(ctx context.Context, db beginner, fn func(*sql.Tx) error) error {
 	opts := &sql.TxOptions{Isolation: sql.LevelSerializable}
 	for attempt := 1; ; attempt++ {
-		err := s.txOnce(ctx, opts, fn)
+		err := s.txOnce(ctx, db, opts, fn)
+		if pgRetryable(err) {
+			s.retries.Add(1)
+		}
 		if !pgRetryable(err) || attempt == maxTxAttempts {
 			return err
 		}
@@ -272,12 +287,17 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 }
 
+// beginner is the pool, or one connection of it.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
 // maxTxAttempts bounds how often a transaction PostgreSQL refused for
 // overlapping another is run again.
 const maxTxAttempts = 200
 
-func (s *Store) txOnce(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, opts)
+func (s *Store) txOnce(ctx context.Context, db beginner, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return storageError(err)
 	}

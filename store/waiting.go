@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"hearth/domain"
@@ -87,7 +88,8 @@ func scanOffer(r rowScanner) (domain.Offer, error) {
 // leave the waitlist and the seat is held for them until expires. ok is
 // false when there is no free seat or nobody waiting.
 func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.Time) (o domain.Offer, ok bool, err error) {
-	err = s.planTx(ctx, func(tx *sql.Tx) error {
+	// A seat is decided on as a join decides on it: in the group's queue.
+	err = s.groupTx(ctx, groupID, func(tx *sql.Tx) error {
 		o, ok = domain.Offer{}, false // PostgreSQL may run this again
 		g, err := scanGroup(s.txQueryRow(ctx, tx, `SELECT `+groupColumns+` FROM groups g WHERE g.id = ?`, groupID))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -116,12 +118,18 @@ func (s *Store) OfferNext(ctx context.Context, groupID int64, now, expires time.
 			return err
 		}
 		var id int64
-		err = s.txQueryRow(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since)
-			VALUES (?, ?, 'pending', ?, ?, ?) RETURNING id`, groupID, user, now.Unix(), expires.Unix(), since).Scan(&id)
+		// Claimed by this process, which sends it next: another does not
+		// send it again unless this one dies first (ClaimPendingOffers).
+		err = s.txQueryRow(ctx, tx, `INSERT INTO offers (group_id, user_id, state, offered_at, expires_at, waited_since,
+			claimed_by, lease_until) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?) RETURNING id`,
+			groupID, user, now.Unix(), expires.Unix(), since, s.lease.owner, s.leaseUntil(now)).Scan(&id)
 		o, ok = domain.Offer{ID: id, GroupID: groupID, UserID: user, State: domain.OfferPending,
 			OfferedAt: time.Unix(now.Unix(), 0).UTC(), ExpiresAt: time.Unix(expires.Unix(), 0).UTC()}, true
 		return err
 	})
+	if err == nil && ok {
+		s.planChanged() // its expiry
+	}
 	return o, ok, err
 }
 
@@ -224,13 +232,17 @@ func (s *Store) GroupsWithWaiting(ctx context.Context) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-// PendingOffers lists the offers still holding a seat whose message was
-// never confirmed sent.
-func (s *Store) PendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+offerColumns+` FROM offers WHERE state = 'pending' AND expires_at > ?
-		ORDER BY id`, now.Unix())
+// ClaimPendingOffers leases to this process the offers still holding a
+// seat whose message was never confirmed sent and that no process is
+// sending (its claim ran out: it died, or Discord failed it), so that of
+// several processes one sends each again.
+func (s *Store) ClaimPendingOffers(ctx context.Context, now time.Time) ([]domain.Offer, error) {
+	rows, err := s.query(ctx, `UPDATE offers SET claimed_by = ?, lease_until = ? WHERE id IN (
+		SELECT id FROM offers WHERE state = 'pending' AND expires_at > ? AND (lease_until IS NULL OR lease_until <= ?)
+		ORDER BY id`+s.skipLocked()+`) RETURNING `+offerColumns,
+		s.lease.owner, s.leaseUntil(now), now.Unix(), now.Unix())
 	if err != nil {
-		return nil, err
+		return nil, storageError(err)
 	}
 	defer rows.Close()
 	var out []domain.Offer
@@ -241,7 +253,8 @@ func (s *Store) PendingOffers(ctx context.Context, now time.Time) ([]domain.Offe
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	slices.SortFunc(out, func(a, b domain.Offer) int { return cmpInt(a.ID, b.ID) })
+	return out, storageError(rows.Err())
 }
 
 // SetUserLocale records the locale Discord last gave for a person.

@@ -152,6 +152,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	locks := &grouplock.Locks{Across: st.LockGroup}
 	deleteOnArchive := cfg.Groups.OnArchive == "delete"
 	svc := &groups.Service{Store: st, People: st, Discord: b, Voice: b, Locks: locks, Clock: clock, Log: log, DeleteOnArchive: deleteOnArchive}
+	svc.ShareServerLocks(st.LockGuild)
 	key, err := st.Secret(ctx, "buttons")
 	if err != nil {
 		return err
