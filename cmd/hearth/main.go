@@ -124,6 +124,11 @@ type hooks struct {
 	scheduled func(*scheduler.Scheduler)
 }
 
+// sharedPoll is how often, at most, a process sharing its database looks
+// for work the others planned or left: a reminder planned by a process
+// that died before it was due goes out at most this late.
+const sharedPoll = 15 * time.Second
+
 // serve runs the bot until ctx ends, then closes the gateway and the
 // database cleanly.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
@@ -165,6 +170,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
 	sched.SetKey(key)
 	sched.SetMetrics(m)
+	if cfg.Store.URL != "" {
+		// Other processes may share the database: see their work.
+		sched.SetPoll(min(sharedPoll, cfg.leaseTerm()/3))
+	}
 	if h.scheduled != nil {
 		h.scheduled(sched)
 	}
