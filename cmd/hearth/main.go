@@ -49,9 +49,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return try(ctx, args, stdout, log)
-	case "run", "migrate", "backup":
+	case "run", "migrate", "backup", "health":
 	default:
-		return fmt.Errorf("unknown command %q; use run, try, migrate, backup or version", cmd)
+		return fmt.Errorf("unknown command %q; use run, try, migrate, backup, health or version", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "config.toml", "path of the configuration file")
@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		return migrate(ctx, cfg, stdout)
 	case "backup":
 		return backup(ctx, cfg, backupTo, stdout)
+	case "health":
+		return health(ctx, cfg, stdout)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
