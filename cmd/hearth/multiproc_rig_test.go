@@ -44,7 +44,7 @@ const multiprocLease = minLeaseSeconds
 // paces at a third, less a margin): fast enough for the test, slow enough
 // that a thousand reminders take seconds to fan out, with time to kill a
 // process in the middle.
-const multiprocRESTRate = 150
+const multiprocRESTRate = 300
 
 func newMultiprocRig(t *testing.T, shards, perShard int) *multiprocRig {
 	t.Helper()
