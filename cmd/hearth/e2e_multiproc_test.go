@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -289,16 +291,27 @@ func (r *multiprocRig) remindersDespiteAKill(groups []domain.Group, remindee map
 	// unknown outcome (a timeout), or work taken over from a process that
 	// stalled past its lease: by design, and dropped by the nonce. Say so.
 	var survivors []string
+	tookOverAll := 0
 	for i, c := range r.procs {
 		if c == nil {
 			continue
 		}
-		out := c.output()
-		survivors = append(survivors, fmt.Sprintf("hearth-%d: %d take-overs, %d retries", i,
-			strings.Count(out, "took over work a process left unfinished"), strings.Count(out, "sending a reminder failed; will retry")))
+		out, takenOver := c.output(), 0
+		for _, m := range tookOverLine.FindAllStringSubmatch(out, -1) {
+			n, _ := strconv.Atoi(m[1])
+			takenOver += n
+		}
+		tookOverAll += takenOver
+		survivors = append(survivors, fmt.Sprintf("hearth-%d took over %d, retried %d", i,
+			takenOver, strings.Count(out, "sending a reminder failed; will retry")))
+	}
+	if tookOverAll < len(held) {
+		t.Errorf("the other processes took over %d pieces of work; the killed one held %d reminders", tookOverAll, len(held))
 	}
 	t.Logf("%d reminders due at one second: %s killed with %d sent and %d held unsent; all %d sent %v after the kill; "+
 		"%d POSTs: %d repeats of what the killed process held, %d of others' (%s), each dropped by its nonce",
 		len(groups), victim, sentAtKill, len(held), len(groups), tookOver.Round(time.Millisecond), posts,
 		heldRepeats, otherRepeats, strings.Join(survivors, "; "))
 }
+
+var tookOverLine = regexp.MustCompile(`"msg":"scheduler: took over work a process left unfinished \(its lease ran out\)","count":(\d+)`)

@@ -36,9 +36,14 @@ type multiprocRig struct {
 	base   []string      // each process's http://addr of /metrics and /interactions
 }
 
-// multiprocLease is the processes' store.lease_seconds: the shortest the
-// config allows, so that a killed process's work is taken over in seconds.
-const multiprocLease = minLeaseSeconds
+// multiprocLease is the processes' store.lease_seconds: short, so that a
+// killed process's work is taken over in seconds, but not the shortest
+// allowed (3): a lease is counted from the start of the loop pass that
+// claimed the work, and on a loaded machine under -race recording a
+// thousand reminders takes seconds of it, so that a live process's lease
+// could lapse and its work be sent again by another (dropped by the nonce,
+// but not what this test is about).
+const multiprocLease = 5
 
 // multiprocRESTRate is discord.rest_rate of the processes together (each
 // paces at a third, less a margin): fast enough for the test, slow enough
