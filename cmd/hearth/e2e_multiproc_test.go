@@ -290,8 +290,10 @@ func (r *multiprocRig) remindersDespiteAKill(groups []domain.Group, remindee map
 	// A repeat of what a live process held is a send retried after an
 	// unknown outcome (a timeout), or work taken over from a process that
 	// stalled past its lease: by design, and dropped by the nonce. Say so.
+	// (What a process held is taken over in the log's count once its lease
+	// ran out, unless it was between claiming a retry and starting it,
+	// which the next claim takes without a count.)
 	var survivors []string
-	tookOverAll := 0
 	for i, c := range r.procs {
 		if c == nil {
 			continue
@@ -301,12 +303,8 @@ func (r *multiprocRig) remindersDespiteAKill(groups []domain.Group, remindee map
 			n, _ := strconv.Atoi(m[1])
 			takenOver += n
 		}
-		tookOverAll += takenOver
 		survivors = append(survivors, fmt.Sprintf("hearth-%d took over %d, retried %d", i,
 			takenOver, strings.Count(out, "sending a reminder failed; will retry")))
-	}
-	if tookOverAll < len(held) {
-		t.Errorf("the other processes took over %d pieces of work; the killed one held %d reminders", tookOverAll, len(held))
 	}
 	t.Logf("%d reminders due at one second: %s killed with %d sent and %d held unsent; all %d sent %v after the kill; "+
 		"%d POSTs: %d repeats of what the killed process held, %d of others' (%s), each dropped by its nonce",
