@@ -153,6 +153,7 @@ type Scheduler struct {
 	lastRetain time.Time     // the loop's own
 	retaining  atomic.Bool   // a retention pass is running
 	key        []byte        // see SetKey
+	pollEvery  time.Duration // see SetPoll; 0: maxSleep
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -353,9 +354,9 @@ func (s *Scheduler) fireDue(ctx context.Context, q *workQueue) time.Duration {
 		return s.dbError(ctx, "read next due time", err)
 	}
 	if !ok {
-		return maxSleep
+		return s.longestSleep()
 	}
-	return min(next.Sub(s.clock.Now()), maxSleep)
+	return min(next.Sub(s.clock.Now()), s.longestSleep())
 }
 
 // oneByOne makes the loop record each due reminder in a transaction of its

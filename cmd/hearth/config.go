@@ -10,10 +10,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"hearth/domain"
+	"hearth/store"
 )
 
 // Config is Hearth's configuration file; config.example.toml documents it.
@@ -33,6 +35,9 @@ type Config struct {
 		Path     string `toml:"path"`
 		URL      string `toml:"url"`      // postgres://…: PostgreSQL, shared by several processes
 		Instance string `toml:"instance"` // this process's name among them; empty: host-pid
+		// LeaseSeconds is how long work this process claimed stays its own
+		// unrenewed: after it dies, how long before another takes it over.
+		LeaseSeconds int `toml:"lease_seconds"`
 	} `toml:"store"`
 	Defaults struct {
 		Timezone string `toml:"timezone"`
@@ -54,6 +59,7 @@ func defaultConfig() Config {
 	c.Discord.RESTRate = 50 // Discord's global limit for a bot
 	c.Discord.ShardCount = 1
 	c.Store.Path = "hearth.db"
+	c.Store.LeaseSeconds = int(store.DefaultLease / time.Second)
 	c.Defaults.Timezone = "UTC"
 	c.Groups.OnArchive = "lock"
 	c.Groups.OfferHours = 24
@@ -116,6 +122,9 @@ func (c Config) validate(needToken bool) error {
 	if u := c.Store.URL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		return errors.New("config: store.url must be a PostgreSQL URL (postgres://user:password@host/database), or empty for SQLite at store.path")
 	}
+	if n := c.Store.LeaseSeconds; n < minLeaseSeconds || n > 3600 {
+		return fmt.Errorf("config: store.lease_seconds %d must be from %d to 3600: how long a process's claimed work waits, after it dies, to be taken over", n, minLeaseSeconds)
+	}
 	if _, err := domain.LoadTimezone(c.Defaults.Timezone); err != nil {
 		return fmt.Errorf("config: defaults.timezone %q must be an IANA time zone such as Europe/Madrid or UTC", c.Defaults.Timezone)
 	}
@@ -136,6 +145,14 @@ func (c Config) validate(needToken bool) error {
 	}
 	return nil
 }
+
+// minLeaseSeconds is the shortest lease: leases are kept in whole seconds
+// and renewed every third of their term, so a shorter one would lapse
+// while its process is merely busy.
+const minLeaseSeconds = 3
+
+// leaseTerm is store.lease_seconds as a duration.
+func (c Config) leaseTerm() time.Duration { return time.Duration(c.Store.LeaseSeconds) * time.Second }
 
 func (c Config) validateShards() error {
 	d := c.Discord

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"hearth/store"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -24,7 +26,8 @@ func TestExampleConfigLoads(t *testing.T) {
 	}
 	if cfg.Discord.Token != "from-env" || cfg.Store.Path != "hearth.db" || cfg.Groups.OnArchive != "lock" ||
 		cfg.Defaults.Timezone != "UTC" || cfg.Discord.APIURL != "https://discord.com/api/v10" ||
-		cfg.Discord.RESTRate != 50 || cfg.HTTP.Listen != "" || cfg.Groups.RetentionDays != 90 {
+		cfg.Discord.RESTRate != 50 || cfg.HTTP.Listen != "" || cfg.Groups.RetentionDays != 90 ||
+		cfg.leaseTerm() != store.DefaultLease {
 		t.Fatalf("example config = %+v", cfg)
 	}
 }
@@ -51,6 +54,8 @@ func TestConfigErrorsNameTheKey(t *testing.T) {
 		{"shards neither auto nor empty", "[discord]\ntoken = \"x\"\nshards = \"4\"\n", "discord.shards"},
 		{"public key not hex", "[discord]\ntoken = \"x\"\npublic_key = \"xyz\"\n", "discord.public_key"},
 		{"interactions without listen", "[discord]\ntoken = \"x\"\npublic_key = \"" + strings.Repeat("ab", 32) + "\"\n[http]\ninteractions = true\n", "http.listen"},
+		{"lease too short to renew", "[discord]\ntoken = \"x\"\n[store]\nlease_seconds = 2\n", "store.lease_seconds"},
+		{"lease past an hour", "[discord]\ntoken = \"x\"\n[store]\nlease_seconds = 3601\n", "store.lease_seconds"},
 		{"interactions without key", "[discord]\ntoken = \"x\"\n[http]\nlisten = \":9090\"\ninteractions = true\n", "discord.public_key"},
 	}
 	if _, err := loadConfig(filepath.Join(t.TempDir(), "missing.toml"), true); err == nil ||

@@ -202,17 +202,8 @@ func (c *crashChild) output() string {
 // has registered its commands and reconciled every group's channel.
 func (r *crashRig) startChild() {
 	r.t.Helper()
-	cmd := exec.Command(os.Args[0], "run", "--config", r.cfg)
-	cmd.Env = append(os.Environ(), "HEARTH_TEST_MAIN=1", "HEARTH_DISCORD_TOKEN="+r.fake.Token)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	c := &crashChild{cmd: cmd, ready: make(chan struct{}), done: make(chan struct{})}
-	if err := cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
-	go c.readLog(stderr)
+	c := runChild(r.t, r.cfg, r.fake.Token)
+	cmd := c.cmd
 	r.child = c
 	select {
 	case <-c.ready:
@@ -232,6 +223,24 @@ func (r *crashRig) startChild() {
 		r.db = db
 		r.t.Cleanup(func() { db.Close() })
 	}
+}
+
+// runChild starts `hearth run --config cfg` (this test binary as hearth,
+// see TestMain) with the bot token in its environment, reading its log.
+func runChild(t *testing.T, cfg, token string) *crashChild {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg)
+	cmd.Env = append(os.Environ(), "HEARTH_TEST_MAIN=1", "HEARTH_DISCORD_TOKEN="+token)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &crashChild{cmd: cmd, ready: make(chan struct{}), done: make(chan struct{})}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go c.readLog(stderr)
+	return c
 }
 
 func (c *crashChild) readLog(stderr io.Reader) {

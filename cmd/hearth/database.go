@@ -18,7 +18,7 @@ func openStore(ctx context.Context, cfg Config) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st.SetLease(instanceName(cfg), store.DefaultLease)
+	st.SetLease(instanceName(cfg), cfg.leaseTerm())
 	return st, nil
 }
 

@@ -49,9 +49,9 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		return try(ctx, args, stdout, log)
-	case "run", "migrate", "backup":
+	case "run", "migrate", "backup", "health":
 	default:
-		return fmt.Errorf("unknown command %q; use run, try, migrate, backup or version", cmd)
+		return fmt.Errorf("unknown command %q; use run, try, migrate, backup, health or version", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	configPath := fs.String("config", "config.toml", "path of the configuration file")
@@ -77,6 +77,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger)
 		return migrate(ctx, cfg, stdout)
 	case "backup":
 		return backup(ctx, cfg, backupTo, stdout)
+	case "health":
+		return health(ctx, cfg, stdout)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -124,6 +126,11 @@ type hooks struct {
 	scheduled func(*scheduler.Scheduler)
 }
 
+// sharedPoll is how often, at most, a process sharing its database looks
+// for work the others planned or left: a reminder planned by a process
+// that died before it was due goes out at most this late.
+const sharedPoll = 15 * time.Second
+
 // serve runs the bot until ctx ends, then closes the gateway and the
 // database cleanly.
 func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
@@ -166,6 +173,10 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, h hooks) error {
 	sched.SetRetention(svc, time.Duration(cfg.Groups.RetentionDays)*24*time.Hour)
 	sched.SetKey(key)
 	sched.SetMetrics(m)
+	if cfg.Store.URL != "" {
+		// Other processes may share the database: see their work.
+		sched.SetPoll(min(sharedPoll, cfg.leaseTerm()/3))
+	}
 	if h.scheduled != nil {
 		h.scheduled(sched)
 	}
