@@ -15,10 +15,10 @@ import (
 // Reconcile makes the channel of every group that was live at start-up match
 // the database: a missing channel is made anew, members without their
 // overwrite (or with the read-only one of a failed archive) get it, and the
-// overwrites Hearth granted to people who are no longer members are removed.
-// The moderator role's access follows the server's settings: a role Hearth
-// gave access to before (a former moderator role) loses it, the current one
-// gets it. A user overwrite letting anyone else see a group's channel (text
+// overwrites Hearth granted to people who are no longer members are removed
+// (in archived groups too). The moderator role's access follows the
+// server's settings: a role Hearth gave access to before (a former
+// moderator role) loses it, the current one gets it. A user overwrite letting anyone else see a group's channel (text
 // or voice) is removed, and @everyone's denial put back, with a note in the
 // log channel; another role's overwrite granting View Channel is reported
 // there, never removed. Each group is handled under its lock, so commands
@@ -74,6 +74,14 @@ func (b *Bot) Reconcile(ctx context.Context) error {
 	// Erasures (/forget) a dead process or a Discord outage left unfinished.
 	if err := b.groups.ResumeErasures(ctx); err != nil {
 		b.log.Error("finishing erasures left pending failed", "err", err)
+		errs = append(errs, err)
+	}
+	// Overwrites left to former members (a leave or an undo cut short),
+	// archived groups' included: reconciliation above reaches live groups
+	// only, and start-up is not done while someone no longer in a group
+	// can read it. The sweep keeps retrying what Discord refuses here.
+	if err := b.groups.SweepGrants(ctx); err != nil {
+		b.log.Error("removing stray overwrites failed", "err", err)
 		errs = append(errs, err)
 	}
 	b.log.Info("reconciled group channels", "groups", len(b.atStart), "failed", len(errs))

@@ -53,13 +53,18 @@ func (s *Store) Jobs(ctx context.Context, groupID int64) ([]domain.Job, error) {
 }
 
 // NextWake is the earliest time a job or a reminder retry is due, found
-// through indexes without reading the rest.
+// through indexes without reading the rest. Work claimed while due (by a
+// process that died or was stopped before it released it, or by another
+// process this moment) can be taken when its lease runs out, not before:
+// it counts by that time, or the loop would wake again at once and spin.
 func (s *Store) NextWake(ctx context.Context) (time.Time, bool, error) {
 	var at sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT min(t) FROM (
-		SELECT min(due_at) AS t FROM jobs WHERE due_at IS NOT NULL
+		SELECT (SELECT due_at FROM jobs WHERE due_at IS NOT NULL AND (lease_until IS NULL OR lease_until <= due_at)
+			ORDER BY due_at LIMIT 1) AS t
 		UNION ALL
-		SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL
+		SELECT (SELECT retry_at FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL
+			AND (lease_until IS NULL OR lease_until <= retry_at) ORDER BY retry_at LIMIT 1)
 		UNION ALL
 		SELECT min(expires_at) FROM offers WHERE state IN ('pending', 'open')
 		UNION ALL

@@ -135,8 +135,11 @@ func TestNextWakeUsesIndexes(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	for _, q := range []string{
-		`EXPLAIN QUERY PLAN SELECT min(due_at) FROM jobs WHERE due_at IS NOT NULL`,
-		`EXPLAIN QUERY PLAN SELECT min(retry_at) FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL`,
+		`EXPLAIN QUERY PLAN SELECT due_at FROM jobs WHERE due_at IS NOT NULL AND (lease_until IS NULL OR lease_until <= due_at)
+			ORDER BY due_at LIMIT 1`,
+		`EXPLAIN QUERY PLAN SELECT retry_at FROM firings WHERE state = 'sending' AND retry_at IS NOT NULL
+			AND (lease_until IS NULL OR lease_until <= retry_at) ORDER BY retry_at LIMIT 1`,
+		`EXPLAIN QUERY PLAN SELECT min(lease_until) FROM jobs WHERE lease_until IS NOT NULL`,
 		`EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE due_at <= 5 ORDER BY due_at LIMIT 10`,
 	} {
 		rows, err := s.db.QueryContext(ctx, q)
@@ -219,5 +222,50 @@ func TestJoinRefusedOnceTheLockIsDue(t *testing.T) {
 	}
 	if err := s.Join(ctx, g.ID, "late", first.Add(time.Second), 0); !errors.Is(err, domain.ErrLocked) {
 		t.Fatalf("join after the first session began: %v, want ErrLocked", err)
+	}
+}
+
+// A job claimed while due and never given back (its process was stopped
+// between the claim and the release) can be taken when its lease runs out:
+// the next wake is then, not its past due time, which would wake the loop
+// again at once for as long as the lease holds. The process that claimed
+// it takes it back at once when it starts again; another waits.
+func TestAJobClaimedAndNotReleasedWakesAtItsLeaseEnd(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	g := mustCreate(t, s, domain.Group{Name: "a"})
+	t0 := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
+	if err := s.ReplaceJobs(ctx, g.ID, []domain.Job{{Kind: domain.JobSessionStart, SessionAt: t0, DueAt: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetLease("process-a", time.Minute)
+	if jobs, err := s.ClaimDueJobs(ctx, t0, 10); err != nil || len(jobs) != 1 {
+		t.Fatalf("claimed %+v, %v; want the one job", jobs, err)
+	}
+	leaseEnd := t0.Add(time.Minute)
+	if at, ok, err := s.NextWake(ctx); err != nil || !ok || !at.Equal(leaseEnd) {
+		t.Errorf("next wake %s (%v, %v), want %s, when the lease runs out", at, ok, err, leaseEnd)
+	}
+
+	s.SetLease("process-b", time.Minute) // another process, starting meanwhile
+	if _, err := s.RecoverInFlight(ctx, t0.Add(10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if jobs, err := s.ClaimDueJobs(ctx, t0.Add(10*time.Second), 10); err != nil || len(jobs) != 0 {
+		t.Errorf("another process claimed %+v (%v) while process-a's lease holds", jobs, err)
+	}
+	if at, _, _ := s.NextWake(ctx); !at.Equal(leaseEnd) {
+		t.Errorf("next wake %s, want %s", at, leaseEnd)
+	}
+
+	s.SetLease("process-a", time.Minute) // the claimer, restarted
+	if _, err := s.RecoverInFlight(ctx, t0.Add(20*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if at, _, _ := s.NextWake(ctx); !at.Equal(t0) {
+		t.Errorf("next wake %s after the claimer restarted, want its due time %s", at, t0)
+	}
+	if jobs, err := s.ClaimDueJobs(ctx, t0.Add(20*time.Second), 10); err != nil || len(jobs) != 1 {
+		t.Errorf("the restarted claimer took %+v (%v), want the job back at once", jobs, err)
 	}
 }

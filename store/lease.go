@@ -159,7 +159,26 @@ func (s *Store) RecoverInFlight(ctx context.Context, now time.Time) (int, error)
 		WHERE state = 'pending' AND claimed_by = ?`, s.lease.owner); err != nil {
 		return 0, err
 	}
-	return s.recover(ctx, now, `(claimed_by IN ('', ?) OR lease_until <= ?)`, s.lease.owner, now.Unix())
+	n, err := s.recover(ctx, now, `(claimed_by IN ('', ?) OR lease_until <= ?)`, s.lease.owner, now.Unix())
+	if err != nil {
+		return n, err
+	}
+	// Work the previous run claimed while due and never gave back (it was
+	// stopped between the claim and the release): still due, its own again.
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`UPDATE jobs SET claimed_by = '', lease_until = NULL
+				WHERE lease_until IS NOT NULL AND claimed_by = ? AND due_at IS NOT NULL`,
+			`UPDATE firings SET claimed_by = '', lease_until = NULL
+				WHERE lease_until IS NOT NULL AND claimed_by = ? AND retry_at IS NOT NULL`,
+		} {
+			if _, err := s.txExec(ctx, tx, q, s.lease.owner); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
 }
 
 func (s *Store) recover(ctx context.Context, now time.Time, cond string, args ...any) (int, error) {

@@ -194,8 +194,9 @@ func (r *crashRig) check(round int) {
 		r.t.Errorf("round %d: %s", round, p)
 	}
 
-	// Groups archived by a process killed since cannot be changed by anyone
-	// any more (an archived group is not reconciled): their channels are
+	// Groups archived by a process killed since are finished by start-up
+	// before it reports ready (archives left half done, overwrites left to
+	// former members) and changed by nobody after: their channels are
 	// checked once. The rest are checked until they hold or 15 s pass, as
 	// the scheduler may be archiving a completed group meanwhile.
 	var problems, stale []string
