@@ -189,22 +189,22 @@ func (b *Bot) accessJudge(ctx context.Context, g domain.Group) (func(*discordgo.
 // watchAccess follows the gateway events that can open a group's channel
 // or the log channel to others, or delete the crisis-alert rule.
 func (b *Bot) watchAccess(s *discordgo.Session) {
-	s.AddHandler(recovered(b.log, "ChannelUpdate", b.onChannelUpdate))
-	s.AddHandler(recovered(b.log, "GuildRoleCreate+", func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
+	handle(s, b.log, "ChannelUpdate", b.onChannelUpdate)
+	handle(s, b.log, "GuildRoleCreate+", func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
 		if r != nil && r.GuildRole != nil {
 			b.onRoleChange(r.GuildID, func() { b.guilds.setRole(r.GuildID, r.Role) })
 		}
-	}))
-	s.AddHandler(recovered(b.log, "GuildRoleUpdate+", func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
+	})
+	handle(s, b.log, "GuildRoleUpdate+", func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
 		if r != nil && r.GuildRole != nil {
 			b.onRoleChange(r.GuildID, func() { b.guilds.setRole(r.GuildID, r.Role) })
 		}
-	}))
-	s.AddHandler(recovered(b.log, "GuildRoleDelete+", func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
+	})
+	handle(s, b.log, "GuildRoleDelete+", func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
 		if r != nil {
 			b.onRoleChange(r.GuildID, func() { b.guilds.dropRole(r.GuildID, r.RoleID) })
 		}
-	}))
-	s.AddHandler(recovered(b.log, "AutoModerationRuleDelete", b.onRuleDelete))
-	s.AddHandler(recovered(b.log, "AutoModerationRuleUpdate", b.onRuleUpdate))
+	})
+	handle(s, b.log, "AutoModerationRuleDelete", b.onRuleDelete)
+	handle(s, b.log, "AutoModerationRuleUpdate", b.onRuleUpdate)
 }

@@ -106,9 +106,11 @@ func New(cfg Config, st *store.Store, log *slog.Logger) (*Bot, error) {
 	s.ShardID, s.ShardCount = cfg.ShardID, max(cfg.ShardCount, 1)
 	b := &Bot{watch: watch, stopWatch: stopWatch, cfg: cfg, session: s, store: st, log: log, pacer: pace, restRate: discordGlobalLimit,
 		ready: make(chan struct{}), sweep: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
-	s.AddHandler(recovered(log, "READY", b.onReady))
-	s.AddHandler(recovered(log, "INTERACTION_CREATE", b.onInteraction))
-	s.AddHandler(recovered(log, "VOICE_STATE_UPDATE", b.onVoiceEvent))
+	s.SyncEvents = true // see restartAckClock; handle starts every other handler's goroutine
+	s.AddHandler(restartAckClock)
+	handle(s, log, "READY", b.onReady)
+	handle(s, log, "INTERACTION_CREATE", b.onInteraction)
+	handle(s, log, "VOICE_STATE_UPDATE", b.onVoiceEvent)
 	countReconnects(s, cfg.Metrics)
 	b.guilds.register(s, log, b.recordLocale)
 	b.watchAccess(s)

@@ -24,38 +24,38 @@ type guildInfo struct {
 // register follows the gateway's guild and role events; locale is told
 // each server's preferred locale as Discord sends it.
 func (c *guildCache) register(s *discordgo.Session, log *slog.Logger, locale func(guildID, locale string)) {
-	s.AddHandler(recovered(log, "GuildCreate", func(_ *discordgo.Session, g *discordgo.GuildCreate) {
+	handle(s, log, "GuildCreate", func(_ *discordgo.Session, g *discordgo.GuildCreate) {
 		if g != nil && g.Guild != nil {
 			c.setGuild(g.Guild)
 			locale(g.ID, g.PreferredLocale)
 		}
-	}))
-	s.AddHandler(recovered(log, "GuildUpdate", func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
+	})
+	handle(s, log, "GuildUpdate", func(_ *discordgo.Session, g *discordgo.GuildUpdate) {
 		if g != nil && g.Guild != nil {
 			c.setGuild(g.Guild)
 			locale(g.ID, g.PreferredLocale)
 		}
-	}))
-	s.AddHandler(recovered(log, "GuildDelete", func(_ *discordgo.Session, g *discordgo.GuildDelete) {
+	})
+	handle(s, log, "GuildDelete", func(_ *discordgo.Session, g *discordgo.GuildDelete) {
 		if g != nil && g.Guild != nil && !g.Unavailable { // an outage keeps what we know; removal forgets it
 			c.drop(g.ID)
 		}
-	}))
-	s.AddHandler(recovered(log, "GuildRoleCreate", func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
+	})
+	handle(s, log, "GuildRoleCreate", func(_ *discordgo.Session, r *discordgo.GuildRoleCreate) {
 		if r != nil && r.GuildRole != nil {
 			c.setRole(r.GuildID, r.Role)
 		}
-	}))
-	s.AddHandler(recovered(log, "GuildRoleUpdate", func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
+	})
+	handle(s, log, "GuildRoleUpdate", func(_ *discordgo.Session, r *discordgo.GuildRoleUpdate) {
 		if r != nil && r.GuildRole != nil {
 			c.setRole(r.GuildID, r.Role)
 		}
-	}))
-	s.AddHandler(recovered(log, "GuildRoleDelete", func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
+	})
+	handle(s, log, "GuildRoleDelete", func(_ *discordgo.Session, r *discordgo.GuildRoleDelete) {
 		if r != nil {
 			c.dropRole(r.GuildID, r.RoleID)
 		}
-	}))
+	})
 }
 
 func (c *guildCache) setGuild(g *discordgo.Guild) {

@@ -43,7 +43,8 @@ func observe(m *metrics.Metrics, next http.RoundTripper) http.RoundTripper {
 }
 
 // countReconnects counts every gateway session after the first: a RESUMED,
-// or a READY after a new IDENTIFY.
+// or a READY after a new IDENTIFY. Its handlers only count, so they run
+// inline in discordgo's reader (the session's events are synchronous).
 func countReconnects(s *discordgo.Session, m *metrics.Metrics) {
 	if m == nil {
 		return

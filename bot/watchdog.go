@@ -39,8 +39,9 @@ func (b *Bot) watchGateway() {
 		ack, ready := s.LastHeartbeatAck, s.DataReady
 		s.RUnlock()
 		if !ready {
-			// Between connections: learn the next one afresh (its HELLO
-			// sets the acknowledgement time too, before any heartbeat).
+			// Between connections: learn the next one afresh (the end of
+			// its handshake sets the acknowledgement time too, before any
+			// heartbeat: see restartAckClock).
 			wasUp, lastAck, gaps = false, time.Time{}, nil
 			continue
 		}

@@ -107,3 +107,38 @@ func skipUnderRace(t *testing.T) {
 		t.Skip("drives discordgo's own racy reconnect; run without -race (see .ci/run)")
 	}
 }
+
+// A RESUME answered slowly with op 9 (the session had ended) must lead to
+// one new session that stays, not a loop. discordgo v0.29.0 starts its
+// ACK clock at HELLO, so a handshake longer than its five heartbeat
+// intervals made it judge the fresh connection dead before its first
+// heartbeat could be answered: it closed with 1000, ending the session it
+// had just identified, before reading its READY, and RESUMEd the stale
+// session id again on the next connection, and was answered op 9 again,
+// for as long as the handshakes stayed slow (seen under CPU overload).
+func TestSlowResumeOfEndedSessionIdentifiesOnce(t *testing.T) {
+	skipUnderRace(t)
+	w := newWorld(t)
+	w.fake.SetHeartbeatInterval(zombieHeartbeat) // discordgo gives up after 1 s
+	w.start()
+	w.group(w.mod, "create", str("name", "Grief Circle"), str("type", "open"))
+	if n := w.fake.GatewaySessions(); n != 1 {
+		t.Fatalf("%d sessions at start, want 1", n)
+	}
+
+	w.fake.SetResumeDelay(2 * time.Second)
+	w.fake.CloseGateway(4009) // the session ends; Hearth's RESUME gets op 9
+
+	if err := w.fake.WaitGateway(2, 0, 20*time.Second); err != nil {
+		t.Fatalf("no new session after the old one ended: %v (sessions %d, closes %v)",
+			err, w.fake.GatewaySessions(), w.fake.GatewayCloseCodes())
+	}
+	r, err := w.fake.Command(w.guild, w.alice, "join", str("group", "Grief Circle")).Wait(10 * time.Second)
+	if err != nil {
+		t.Fatalf("no answer on the new session: %v (sessions %d, closes %v)", err, w.fake.GatewaySessions(), w.fake.GatewayCloseCodes())
+	}
+	wantReply(t, r, "Welcome")
+	if s, res, closes := w.fake.GatewaySessions(), w.fake.Resumes(), w.fake.GatewayCloseCodes(); s != 2 || res != 0 || len(closes) != 1 {
+		t.Errorf("%d sessions, %d resumes, closes %v; want one new IDENTIFY after the 4009 and nothing else", s, res, closes)
+	}
+}

@@ -46,6 +46,7 @@ type gatewayState struct {
 	resumed    int
 	noAcks     bool
 	ackDelay   time.Duration
+	resumeLag  time.Duration // see SetResumeDelay
 	heartbeat  time.Duration // heartbeat_interval sent in HELLO
 	closeCodes []int         // close codes sent, in order
 	changed    chan struct{} // closed and replaced on session changes
@@ -159,6 +160,14 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 2:
 			s.identify(c, p.D, version)
 		case 6:
+			s.gw.mu.Lock()
+			lag := s.gw.resumeLag
+			s.gw.mu.Unlock()
+			if lag > 0 {
+				d := p.D
+				time.AfterFunc(lag, func() { s.resume(c, d) })
+				continue
+			}
 			s.resume(c, p.D)
 		case 3, 4, 8, 31, 43:
 			if !c.hasSession() {

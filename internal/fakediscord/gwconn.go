@@ -240,6 +240,15 @@ func (s *Server) SetAckDelay(d time.Duration) {
 	s.gw.ackDelay = d
 }
 
+// SetResumeDelay makes the answer to every RESUME (the replay and RESUMED,
+// or op 9 for a session that is gone) come d after it, as from a gateway
+// under load or over a slow network; the connection reads on meanwhile.
+func (s *Server) SetResumeDelay(d time.Duration) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	s.gw.resumeLag = d
+}
+
 // SetHeartbeatAcks turns heartbeat ACKs (op 11) on or off; without them
 // the client should treat the connection as zombied and reconnect.
 func (s *Server) SetHeartbeatAcks(on bool) {
