@@ -187,7 +187,7 @@ func (h *harness) restart() {
 func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for !(h.s.sleeping.Load() && len(h.s.poke) == 0 && h.s.busy.Load() == 0 && h.clock.Timers() > 0) {
+	for !h.s.Idle() {
 		if time.Now().After(deadline) {
 			h.t.Fatal("scheduler did not settle")
 		}

@@ -341,7 +341,7 @@ func runScaleHearth(t *testing.T, open func() (*store.Store, error), spread, bur
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- s.Run(runCtx) }()
-	for !s.sleeping.Load() {
+	for !s.asleep() {
 		time.Sleep(100 * time.Microsecond)
 	}
 	r := scaleResult{Startup: time.Since(began), Probes: len(spread) + len(burst)}

@@ -132,10 +132,19 @@ type Scheduler struct {
 	// next one's send waits for it. Only the loop touches it.
 	lastTurn *turn
 
-	// For tests to know the loop has settled: it is asleep with no
-	// wake-up pending and no task queued or running.
-	sleeping atomic.Bool
+	// For Idle (tests, hearth try) to know the loop has settled: it is
+	// asleep with no wake-up pending and no task queued or running. A
+	// wake-up counts from the moment it is given, not from when the loop
+	// gets to run: sleep guards sleeping, woken and wakeAt, and wake
+	// pokes under it.
+	sleep    sync.Mutex
+	sleeping bool      // the loop waits for a wake-up
+	woken    bool      // the poke holds a wake-up, or the loop took one it has not yet acted on
+	wakeAt   time.Time // when the sleeping loop's timer fires (on its clock)
 	busy     atomic.Int64
+	// afterWake, when set (by tests, before Run), runs as the loop wakes,
+	// before it marks itself awake: the moment a loaded machine stretches.
+	afterWake func()
 
 	lastPrune time.Time  // when ended firings were last deleted; the loop's own
 	queue     *workQueue // the running loop's, for tests
@@ -170,8 +179,46 @@ func New(st Store, send Sender, complete Completer, clock domain.Clock, log *slo
 
 // wake makes the loop look at the jobs again.
 func (s *Scheduler) wake() {
+	s.sleep.Lock()
+	defer s.sleep.Unlock()
+	s.woken = true
 	select {
 	case s.poke <- struct{}{}:
+	default:
+	}
+}
+
+// fallAsleep marks the loop asleep until at, unless a wake-up came (a
+// worker's poke or a changed plan) while it worked: then it reports false,
+// and the loop goes round again at once.
+func (s *Scheduler) fallAsleep(at time.Time) bool {
+	s.sleep.Lock()
+	defer s.sleep.Unlock()
+	select {
+	case <-s.st.PlanChanged():
+		s.woken = true
+	default:
+	}
+	if s.woken {
+		s.woken = false
+		select {
+		case <-s.poke:
+		default:
+		}
+		return false
+	}
+	s.sleeping, s.wakeAt = true, at
+	return true
+}
+
+// awaken marks the loop awake; the pass it is about to make serves every
+// wake-up given until now.
+func (s *Scheduler) awaken() {
+	s.sleep.Lock()
+	defer s.sleep.Unlock()
+	s.sleeping, s.woken = false, false
+	select {
+	case <-s.poke:
 	default:
 	}
 }
@@ -222,8 +269,12 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}()
 	for {
 		wait := s.fireDue(ctx, q)
-		timer := s.clock.NewTimer(wait)
-		s.sleeping.Store(true)
+		at := s.clock.Now().Add(wait)
+		timer := s.clock.NewTimer(wait) // before the loop counts as asleep, so that its clock is not moved past it
+		if !s.fallAsleep(at) {
+			timer.Stop()
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -232,7 +283,10 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		case <-s.st.PlanChanged():
 		case <-timer.C():
 		}
-		s.sleeping.Store(false)
+		if s.afterWake != nil {
+			s.afterWake()
+		}
+		s.awaken()
 		timer.Stop()
 	}
 }
