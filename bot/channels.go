@@ -33,9 +33,14 @@ func (b *Bot) CreateGroupChannel(ctx context.Context, spec groups.ChannelSpec) (
 		Name: spec.Name, Type: discordgo.ChannelTypeGuildText, Topic: spec.Topic, ParentID: spec.CategoryID,
 		PermissionOverwrites: groupOverwrites(spec, b.userID()),
 	}
+	return b.createChannel(ctx, spec.GuildID, data)
+}
+
+// createChannel makes a channel, once: a retried create could make two.
+func (b *Bot) createChannel(ctx context.Context, guildID string, data discordgo.GuildChannelCreateData) (string, error) {
 	var ch *discordgo.Channel
 	err := b.retry(ctx, false, func(opts ...discordgo.RequestOption) (err error) {
-		ch, err = b.session.GuildChannelCreateComplex(spec.GuildID, data, opts...)
+		ch, err = b.session.GuildChannelCreateComplex(guildID, data, opts...)
 		return err
 	})
 	if err != nil {
@@ -45,17 +50,23 @@ func (b *Bot) CreateGroupChannel(ctx context.Context, spec groups.ChannelSpec) (
 }
 
 func groupOverwrites(spec groups.ChannelSpec, botID string) []*discordgo.PermissionOverwrite {
+	return privateOverwrites(spec, botID, permView, memberAllow, memberAllow)
+}
+
+// privateOverwrites are a new group channel's: @everyone denied, the bot
+// given botAllow, the moderator role and the facilitator a member's allow.
+func privateOverwrites(spec groups.ChannelSpec, botID string, everyoneDeny, botAllow, allow int64) []*discordgo.PermissionOverwrite {
 	ow := []*discordgo.PermissionOverwrite{
-		{ID: spec.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: permView},
-		{ID: botID, Type: discordgo.PermissionOverwriteTypeMember, Allow: memberAllow},
+		{ID: spec.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: everyoneDeny},
+		{ID: botID, Type: discordgo.PermissionOverwriteTypeMember, Allow: botAllow},
 	}
 	if spec.ModeratorRoleID != "" {
 		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.ModeratorRoleID,
-			Type: discordgo.PermissionOverwriteTypeRole, Allow: memberAllow})
+			Type: discordgo.PermissionOverwriteTypeRole, Allow: allow})
 	}
 	if spec.FacilitatorID != "" && spec.FacilitatorID != botID {
 		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.FacilitatorID,
-			Type: discordgo.PermissionOverwriteTypeMember, Allow: memberAllow})
+			Type: discordgo.PermissionOverwriteTypeMember, Allow: allow})
 	}
 	return ow
 }

@@ -39,31 +39,11 @@ func (b *Bot) CreateVoiceChannel(ctx context.Context, spec groups.ChannelSpec) (
 		Name: spec.Name, Type: discordgo.ChannelTypeGuildVoice, ParentID: spec.CategoryID,
 		PermissionOverwrites: voiceOverwrites(spec, b.userID()),
 	}
-	var ch *discordgo.Channel
-	err := b.retry(ctx, false, func(opts ...discordgo.RequestOption) (err error) {
-		ch, err = b.session.GuildChannelCreateComplex(spec.GuildID, data, opts...)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return ch.ID, nil
+	return b.createChannel(ctx, spec.GuildID, data)
 }
 
 func voiceOverwrites(spec groups.ChannelSpec, botID string) []*discordgo.PermissionOverwrite {
-	ow := []*discordgo.PermissionOverwrite{
-		{ID: spec.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: everyoneVoiceDeny},
-		{ID: botID, Type: discordgo.PermissionOverwriteTypeMember, Allow: botVoiceAllow},
-	}
-	if spec.ModeratorRoleID != "" {
-		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.ModeratorRoleID,
-			Type: discordgo.PermissionOverwriteTypeRole, Allow: voiceAllow})
-	}
-	if spec.FacilitatorID != "" && spec.FacilitatorID != botID {
-		ow = append(ow, &discordgo.PermissionOverwrite{ID: spec.FacilitatorID,
-			Type: discordgo.PermissionOverwriteTypeMember, Allow: voiceAllow})
-	}
-	return ow
+	return privateOverwrites(spec, botID, everyoneVoiceDeny, botVoiceAllow, voiceAllow)
 }
 
 // AllowVoiceMember lets a member view, connect to and speak in a group's
