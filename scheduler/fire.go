@@ -105,7 +105,7 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 			s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", f.SessionAt, "lead", f.Lead, "why", skips[i])
 		default:
 			task := reminderTask{id: f.ID, fresh: true, firing: f, turn: s.nextTurn()}
-			q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+			s.handFiring(q, f.ID, func(ctx context.Context) { s.sendReminder(ctx, task) })
 		}
 	}
 	return nil
@@ -181,11 +181,11 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Fir
 	}
 	if f.Kind == domain.JobSessionStart {
 		task := reminderTask{id: f.ID}
-		q.push(func(ctx context.Context) { s.sendSessionPost(ctx, task) })
+		s.handFiring(q, f.ID, func(ctx context.Context) { s.sendSessionPost(ctx, task) })
 		return nil
 	}
 	task := reminderTask{id: f.ID, turn: s.nextTurn()}
-	q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+	s.handFiring(q, f.ID, func(ctx context.Context) { s.sendReminder(ctx, task) })
 	return nil
 }
 

@@ -73,7 +73,7 @@ func (s *Scheduler) fireSessionStart(ctx context.Context, q *workQueue, j domain
 		s.log.Info("scheduler: session post skipped", "group", g.ID, "session", j.SessionAt, "why", skip)
 	default:
 		task := reminderTask{id: rec.Firing.ID, fresh: true, firing: rec.Firing}
-		q.push(func(ctx context.Context) { s.sendSessionPost(ctx, task) })
+		s.handFiring(q, rec.Firing.ID, func(ctx context.Context) { s.sendSessionPost(ctx, task) })
 	}
 	return nil
 }
