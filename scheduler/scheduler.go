@@ -493,13 +493,15 @@ func (s *Scheduler) completeGroup(ctx context.Context, j domain.Job) {
 	}
 	if err == nil || errors.Is(err, domain.ErrNoGroup) {
 		s.log.Info("scheduler: group completed its sessions and was archived", "group", j.GroupID)
-		if err := s.st.FinishJob(dbctx, j.ID); err != nil {
+		if err := s.record(ctx, func() error { return s.st.FinishJob(dbctx, j.ID) }); err != nil {
 			s.log.Error("scheduler: could not drop a completed group's job", "group", j.GroupID, "err", err)
 		}
 		return
 	}
 	s.log.Warn("scheduler: completing a group failed; will retry", "group", j.GroupID, "err", err)
-	if err := s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1))); err != nil {
+	if err := s.record(ctx, func() error {
+		return s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1)))
+	}); err != nil {
 		s.log.Error("scheduler: could not reschedule completion", "group", j.GroupID, "err", err)
 	}
 	s.wake() // the loop may be asleep until later than the retry
@@ -710,6 +712,35 @@ func (s *Scheduler) renewLeases(ctx context.Context) {
 			s.log.Error("scheduler: renewing the leases of work in flight failed", "err", err)
 		}
 	}
+}
+
+// A worker tries this many times to record the outcome of its work (a
+// retry, an end, a part sent), pausing recordPause after the first failure
+// and twice as long after each next, before it gives the work up: a brief
+// database outage costs nothing. Work given up stays in flight until its
+// lease, no longer renewed, runs out; then it is taken over.
+const recordTries = 3
+
+var recordPause = 100 * time.Millisecond
+
+// record runs write until it succeeds or has failed recordTries times, and
+// returns its last error. The pauses are real time (the database's, not
+// the schedule's) and end early when ctx ends.
+func (s *Scheduler) record(ctx context.Context, write func() error) error {
+	pause := recordPause
+	err := write()
+	for try := 1; err != nil && try < recordTries; try++ {
+		timer := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		pause *= 2
+		err = write()
+	}
+	return err
 }
 
 // heldWork is the set of jobs and reminders in flight that this process's

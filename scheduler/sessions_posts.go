@@ -147,7 +147,7 @@ func (s *Scheduler) sendSessionPost(ctx context.Context, task reminderTask) {
 		known := !uncertain && (errors.Is(err, ErrNotSent) || (!errors.Is(err, ErrOutcomeUnknown) && !gaveUp))
 		s.retry(ctx, f, err, known)
 	default:
-		if err := s.st.PartSent(dbctx, f.ID, 1, true, s.clock.Now()); err != nil {
+		if err := s.record(ctx, func() error { return s.st.PartSent(dbctx, f.ID, 1, true, s.clock.Now()) }); err != nil {
 			s.retry(ctx, f, err, false)
 			return
 		}

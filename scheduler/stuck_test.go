@@ -50,46 +50,56 @@ func (h *harness) stepTo(t time.Time) {
 	h.settle()
 }
 
-// A worker whose record of a failed send cannot be written gives the
-// reminder up; its lease is then no longer renewed, runs out, and the
-// reminder is taken over and sent (same nonce: once), or skipped if its
-// session began meanwhile. Before, the lease was renewed for as long as
-// the process ran and the reminder was never sent.
+// A worker whose record of a failed send cannot be written, even after
+// trying again, gives the reminder up; its lease is then no longer renewed,
+// runs out, and the reminder is taken over and sent (same nonce: once), or
+// skipped if its session began meanwhile. Before, the lease was renewed
+// for as long as the process ran and the reminder was never sent. A brief
+// failure is absorbed by the worker's own tries.
 func TestFailedRecordIsTakenOverWhenItsLeaseRunsOut(t *testing.T) {
 	tests := []struct {
 		name    string
 		lead    string
 		lease   time.Duration
+		fails   int32 // recording the retry fails this many times
 		due     time.Time
-		sent    int
 		state   domain.FiringState
+		sentAt  time.Time // zero: never sent
 		lateEnd time.Time
 	}{
-		// A lease shorter than Discord's nonce window: re-sent.
-		{name: "sent once", lead: "30m", lease: 30 * time.Second, due: madrid("2026-03-02 17:30"),
-			sent: 1, state: domain.FiringSent, lateEnd: madrid("2026-03-02 17:40")},
+		// A lease shorter than Discord's nonce window: re-sent once it ran out.
+		{name: "given up, sent once", lead: "30m", lease: 30 * time.Second, fails: recordTries,
+			due: madrid("2026-03-02 17:30"), state: domain.FiringSent, sentAt: madrid("2026-03-02 17:30").Add(30 * time.Second),
+			lateEnd: madrid("2026-03-02 17:40")},
 		// The default lease outlasts the session's start: skipped.
-		{name: "session began", lead: "1m", lease: store.DefaultLease, due: madrid("2026-03-02 17:59"),
-			sent: 0, state: domain.FiringSkipped, lateEnd: madrid("2026-03-02 18:10")},
+		{name: "given up, session began", lead: "1m", lease: store.DefaultLease, fails: recordTries,
+			due: madrid("2026-03-02 17:59"), state: domain.FiringSkipped, lateEnd: madrid("2026-03-02 18:10")},
+		// One failure: the worker's second try records the retry, which goes
+		// out after its backoff as usual.
+		{name: "blip", lead: "30m", lease: store.DefaultLease, fails: 1,
+			due: madrid("2026-03-02 17:30"), state: domain.FiringSent, sentAt: madrid("2026-03-02 17:30").Add(backoff(1)),
+			lateEnd: madrid("2026-03-02 17:40")},
 	}
+	recordPause = time.Millisecond
+	t.Cleanup(func() { recordPause = 100 * time.Millisecond })
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, madrid("2026-03-02 17:00"))
 			h.st.SetLease("local", tc.lease)
 			st := &failingRetries{Store: h.st}
-			st.failRetries.Store(1)
+			st.failRetries.Store(tc.fails)
 			h.s = New(st, h.discord, h.complete, h.clock, nil)
 			g := h.group(domain.Group{Schedule: "0 18 * * MON", Reminders: tc.lead}, "u1", "u2")
 			h.discord.failNext = 1 // the first send fails; recording its retry fails too
 			h.run()
 
 			h.stepTo(tc.due)
-			if n := st.failed.Load(); n != 1 {
-				t.Fatalf("recording the retry failed %d times, want 1", n)
+			if n := st.failed.Load(); n != tc.fails {
+				t.Fatalf("recording the retry failed %d times, want %d", n, tc.fails)
 			}
 			fs := h.firings(g.ID)
-			if len(fs) != 1 || fs[0].State != domain.FiringSending || !fs[0].RetryAt.IsZero() {
-				t.Fatalf("after the failed record: %+v, want one reminder in flight", fs)
+			if len(fs) != 1 || fs[0].State != domain.FiringSending || fs[0].RetryAt.IsZero() != (tc.fails == recordTries) {
+				t.Fatalf("after the failed send: %+v, want one reminder sending, in flight only if given up", fs)
 			}
 
 			h.stepTo(tc.lateEnd)
@@ -98,8 +108,8 @@ func TestFailedRecordIsTakenOverWhenItsLeaseRunsOut(t *testing.T) {
 				t.Fatalf("reminders %+v, want one %s", fs, tc.state)
 			}
 			msgs := h.discord.Messages()
-			if len(msgs) != tc.sent {
-				t.Fatalf("%d messages, want %d: %+v", len(msgs), tc.sent, msgs)
+			if want := map[bool]int{true: 0, false: 1}[tc.sentAt.IsZero()]; len(msgs) != want {
+				t.Fatalf("%d messages, want %d: %+v", len(msgs), want, msgs)
 			}
 			calls := h.discord.Calls()
 			for _, c := range calls {
@@ -107,12 +117,12 @@ func TestFailedRecordIsTakenOverWhenItsLeaseRunsOut(t *testing.T) {
 					t.Errorf("tries with nonces %q and %q, want one nonce", calls[0].Nonce, c.Nonce)
 				}
 			}
-			if tc.sent == 1 {
+			if !tc.sentAt.IsZero() {
 				if len(calls) != 2 {
 					t.Errorf("%d sends, want the failed one and its re-send", len(calls))
 				}
-				if want := tc.due.Add(tc.lease); msgs[0].At.Before(want) || msgs[0].At.After(want.Add(tc.lease/3)) {
-					t.Errorf("re-sent at %s, want once the lease ran out (%s)", msgs[0].At, want)
+				if !msgs[0].At.Equal(tc.sentAt) {
+					t.Errorf("re-sent at %s, want %s", msgs[0].At, tc.sentAt)
 				}
 			}
 		})
