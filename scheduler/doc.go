@@ -32,5 +32,9 @@
 // again with the same nonce only if its session has not begun and the
 // attempt is recent enough (nonceWindow) for Discord to drop a repeat;
 // otherwise it is skipped and logged: Hearth would rather miss a reminder
-// than ping people twice.
+// than ping people twice. The same holds when a worker cannot record an
+// outcome (the database failed three tries in a row): it gives the work up,
+// the lease of work no worker holds is not renewed, and once it runs out
+// the loop takes it over (store.TakeOverExpired) as it would a dead
+// process's.
 package scheduler

@@ -105,7 +105,7 @@ func (s *Scheduler) fireReminders(ctx context.Context, q *workQueue, jobs []doma
 			s.log.Info("scheduler: reminder skipped", "group", g.ID, "session", f.SessionAt, "lead", f.Lead, "why", skips[i])
 		default:
 			task := reminderTask{id: f.ID, fresh: true, firing: f, turn: s.nextTurn()}
-			q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+			s.handFiring(q, f.ID, func(ctx context.Context) { s.sendReminder(ctx, task) })
 		}
 	}
 	return nil
@@ -181,11 +181,11 @@ func (s *Scheduler) resumeFiring(ctx context.Context, q *workQueue, f domain.Fir
 	}
 	if f.Kind == domain.JobSessionStart {
 		task := reminderTask{id: f.ID}
-		q.push(func(ctx context.Context) { s.sendSessionPost(ctx, task) })
+		s.handFiring(q, f.ID, func(ctx context.Context) { s.sendSessionPost(ctx, task) })
 		return nil
 	}
 	task := reminderTask{id: f.ID, turn: s.nextTurn()}
-	q.push(func(ctx context.Context) { s.sendReminder(ctx, task) })
+	s.handFiring(q, f.ID, func(ctx context.Context) { s.sendReminder(ctx, task) })
 	return nil
 }
 
@@ -318,7 +318,7 @@ func (s *Scheduler) sendReminder(ctx context.Context, task reminderTask) {
 		}
 		uncertain = false
 		last := i == len(parts)-1
-		if err := s.st.PartSent(dbctx, f.ID, i+1, last, s.clock.Now()); err != nil {
+		if err := s.record(ctx, func() error { return s.st.PartSent(dbctx, f.ID, i+1, last, s.clock.Now()) }); err != nil {
 			s.log.Error("scheduler: could not record a sent reminder", "group", f.GroupID, "err", err)
 			s.retry(ctx, f, err, false) // it went out; only a nonce-protected re-send is allowed
 			return
@@ -339,15 +339,19 @@ func (s *Scheduler) retry(ctx context.Context, f domain.Firing, err error, outco
 		s.log.Warn("scheduler: sending a reminder failed; will retry", "group", f.GroupID,
 			"session", f.SessionAt, "retry_at", retry, "err", err)
 	}
-	if err := s.st.RetryFiring(context.WithoutCancel(ctx), f.ID, retry, outcomeKnown); err != nil {
-		s.log.Error("scheduler: could not record a reminder's retry", "group", f.GroupID, "err", err)
+	if err := s.record(ctx, func() error {
+		return s.st.RetryFiring(context.WithoutCancel(ctx), f.ID, retry, outcomeKnown)
+	}); err != nil {
+		s.log.Error("scheduler: could not record a reminder's retry; it is taken over once its lease runs out",
+			"group", f.GroupID, "err", err)
 	}
 	s.wake() // the loop may be asleep until later than the retry
 }
 
 func (s *Scheduler) finish(ctx context.Context, f domain.Firing, state domain.FiringState) {
-	if err := s.st.FinishFiring(ctx, f.ID, state, s.clock.Now()); err != nil {
-		s.log.Error("scheduler: could not record a reminder's end", "group", f.GroupID, "err", err)
+	if err := s.record(ctx, func() error { return s.st.FinishFiring(ctx, f.ID, state, s.clock.Now()) }); err != nil {
+		s.log.Error("scheduler: could not record a reminder's end; it is taken over once its lease runs out",
+			"group", f.GroupID, "err", err)
 		return
 	}
 	s.countEnded(f, state)

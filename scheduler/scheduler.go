@@ -78,7 +78,7 @@ type Store interface {
 	ClaimDueFirings(ctx context.Context, now time.Time, limit int) ([]domain.Firing, error)
 	ReleaseFirings(ctx context.Context, ids []int64) error
 	TakeOverExpired(ctx context.Context, now time.Time) (int, error)
-	RenewLeases(ctx context.Context, now time.Time) error
+	RenewLeases(ctx context.Context, now time.Time, jobs, firings []int64) error
 	LeaseTerm() time.Duration
 	Firing(ctx context.Context, id int64) (domain.Firing, error)
 	ClaimFiring(ctx context.Context, id int64) (bool, error)
@@ -163,6 +163,10 @@ type Scheduler struct {
 	retaining  atomic.Bool   // a retention pass is running
 	key        []byte        // see SetKey
 	pollEvery  time.Duration // see SetPoll; 0: maxSleep
+
+	// held is the work in flight handed to the workers and not yet done
+	// with: only its leases are renewed.
+	held heldWork
 }
 
 // New returns a scheduler. A nil clock is the real clock; a nil log discards.
@@ -443,7 +447,7 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now
 		if err != nil || !claimed {
 			return err
 		}
-		q.push(func(ctx context.Context) { s.completeGroup(ctx, j) })
+		s.handJob(q, j.ID, func(ctx context.Context) { s.completeGroup(ctx, j) })
 		return nil
 	case domain.JobReminder:
 		return s.fireReminder(ctx, q, j, now)
@@ -452,7 +456,7 @@ func (s *Scheduler) fireJob(ctx context.Context, q *workQueue, j domain.Job, now
 		if err != nil || !claimed {
 			return err
 		}
-		q.push(func(ctx context.Context) { s.endSession(ctx, j) })
+		s.handJob(q, j.ID, func(ctx context.Context) { s.endSession(ctx, j) })
 		return nil
 	case domain.JobSessionStart:
 		return s.fireSessionStart(ctx, q, j, now)
@@ -489,13 +493,15 @@ func (s *Scheduler) completeGroup(ctx context.Context, j domain.Job) {
 	}
 	if err == nil || errors.Is(err, domain.ErrNoGroup) {
 		s.log.Info("scheduler: group completed its sessions and was archived", "group", j.GroupID)
-		if err := s.st.FinishJob(dbctx, j.ID); err != nil {
+		if err := s.record(ctx, func() error { return s.st.FinishJob(dbctx, j.ID) }); err != nil {
 			s.log.Error("scheduler: could not drop a completed group's job", "group", j.GroupID, "err", err)
 		}
 		return
 	}
 	s.log.Warn("scheduler: completing a group failed; will retry", "group", j.GroupID, "err", err)
-	if err := s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1))); err != nil {
+	if err := s.record(ctx, func() error {
+		return s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1)))
+	}); err != nil {
 		s.log.Error("scheduler: could not reschedule completion", "group", j.GroupID, "err", err)
 	}
 	s.wake() // the loop may be asleep until later than the retry
@@ -686,8 +692,11 @@ func jobIDs(jobs []domain.Job) []int64 {
 	return ids
 }
 
-// renewLeases extends the leases of this process's work in flight every
-// third of the lease term, until ctx ends.
+// renewLeases extends the leases of the work its workers hold every third
+// of the lease term, until ctx ends. Work in flight that no worker holds
+// any more (its worker could not record the outcome) is left to run out,
+// so that this process or another takes it over (TakeOverExpired) instead
+// of it staying in flight until a restart.
 func (s *Scheduler) renewLeases(ctx context.Context) {
 	every := s.st.LeaseTerm() / 3
 	for {
@@ -698,8 +707,94 @@ func (s *Scheduler) renewLeases(ctx context.Context) {
 			return
 		case <-timer.C():
 		}
-		if err := s.st.RenewLeases(ctx, s.clock.Now()); err != nil && ctx.Err() == nil {
+		jobs, firings := s.held.ids()
+		if err := s.st.RenewLeases(ctx, s.clock.Now(), jobs, firings); err != nil && ctx.Err() == nil {
 			s.log.Error("scheduler: renewing the leases of work in flight failed", "err", err)
 		}
 	}
+}
+
+// A worker tries this many times to record the outcome of its work (a
+// retry, an end, a part sent), pausing recordPause after the first failure
+// and twice as long after each next, before it gives the work up: a brief
+// database outage costs nothing. Work given up stays in flight until its
+// lease, no longer renewed, runs out; then it is taken over.
+const recordTries = 3
+
+var recordPause = 100 * time.Millisecond
+
+// record runs write until it succeeds or has failed recordTries times, and
+// returns its last error. The pauses are real time (the database's, not
+// the schedule's) and end early when ctx ends.
+func (s *Scheduler) record(ctx context.Context, write func() error) error {
+	pause := recordPause
+	err := write()
+	for try := 1; err != nil && try < recordTries; try++ {
+		timer := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+		pause *= 2
+		err = write()
+	}
+	return err
+}
+
+// heldWork is the set of jobs and reminders in flight that this process's
+// workers hold: from the moment a claimed one is handed to the workers until
+// its task returns, whether or not its outcome could be recorded.
+type heldWork struct {
+	mu      sync.Mutex
+	jobs    map[int64]int
+	firings map[int64]int
+}
+
+func (h *heldWork) add(firing bool, id int64, n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.jobs == nil {
+		h.jobs, h.firings = map[int64]int{}, map[int64]int{}
+	}
+	m := h.jobs
+	if firing {
+		m = h.firings
+	}
+	if m[id] += n; m[id] <= 0 {
+		delete(m, id)
+	}
+}
+
+// ids lists the held jobs and reminders.
+func (h *heldWork) ids() (jobs, firings []int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id := range h.jobs {
+		jobs = append(jobs, id)
+	}
+	for id := range h.firings {
+		firings = append(firings, id)
+	}
+	return jobs, firings
+}
+
+// handJob hands the claimed job id's task to the workers, holding its
+// lease until the task returns.
+func (s *Scheduler) handJob(q *workQueue, id int64, task func(context.Context)) {
+	s.hand(q, false, id, task)
+}
+
+// handFiring is handJob for a claimed reminder or session post.
+func (s *Scheduler) handFiring(q *workQueue, id int64, task func(context.Context)) {
+	s.hand(q, true, id, task)
+}
+
+func (s *Scheduler) hand(q *workQueue, firing bool, id int64, task func(context.Context)) {
+	s.held.add(firing, id, 1)
+	q.push(func(ctx context.Context) {
+		defer s.held.add(firing, id, -1)
+		task(ctx)
+	})
 }

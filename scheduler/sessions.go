@@ -31,7 +31,9 @@ func (s *Scheduler) endSession(ctx context.Context, j domain.Job) {
 	err := s.st.Replan(dbctx, j.GroupID, s.clock.Now())
 	if err != nil && !errors.Is(err, domain.ErrNoGroup) {
 		s.log.Error("scheduler: planning the next session's end failed", "group", j.GroupID, "err", err)
-		if err := s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1))); err != nil {
+		if err := s.record(ctx, func() error {
+			return s.st.RetryJob(dbctx, j.ID, s.clock.Now().Add(backoff(j.Attempts+1)))
+		}); err != nil {
 			s.log.Error("scheduler: could not reschedule a session's end", "group", j.GroupID, "err", err)
 		}
 	}

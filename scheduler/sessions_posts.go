@@ -73,7 +73,7 @@ func (s *Scheduler) fireSessionStart(ctx context.Context, q *workQueue, j domain
 		s.log.Info("scheduler: session post skipped", "group", g.ID, "session", j.SessionAt, "why", skip)
 	default:
 		task := reminderTask{id: rec.Firing.ID, fresh: true, firing: rec.Firing}
-		q.push(func(ctx context.Context) { s.sendSessionPost(ctx, task) })
+		s.handFiring(q, rec.Firing.ID, func(ctx context.Context) { s.sendSessionPost(ctx, task) })
 	}
 	return nil
 }
@@ -147,7 +147,7 @@ func (s *Scheduler) sendSessionPost(ctx context.Context, task reminderTask) {
 		known := !uncertain && (errors.Is(err, ErrNotSent) || (!errors.Is(err, ErrOutcomeUnknown) && !gaveUp))
 		s.retry(ctx, f, err, known)
 	default:
-		if err := s.st.PartSent(dbctx, f.ID, 1, true, s.clock.Now()); err != nil {
+		if err := s.record(ctx, func() error { return s.st.PartSent(dbctx, f.ID, 1, true, s.clock.Now()) }); err != nil {
 			s.retry(ctx, f, err, false)
 			return
 		}

@@ -91,11 +91,7 @@ func (s *Store) GroupsWithMembers(ctx context.Context, ids []int64) (map[int64]d
 	if len(ids) == 0 {
 		return groups, members, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	in := "(?" + strings.Repeat(",?", len(ids)-1) + ")"
+	in, args := idList(ids)
 	list, err := s.queryGroups(ctx, `SELECT `+groupColumns+` FROM groups g WHERE g.id IN `+in, args...)
 	if err != nil {
 		return nil, nil, err

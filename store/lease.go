@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"time"
 
 	"hearth/domain"
@@ -127,21 +128,49 @@ func (s *Store) ReleaseFirings(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// RenewLeases extends the leases of the work this process has in flight
-// (handed to its workers) to now plus the lease term. Claimed work still
-// due is not renewed: should the loop drop it, it falls free.
-func (s *Store) RenewLeases(ctx context.Context, now time.Time) error {
+// RenewLeases extends to now plus the lease term the leases of the jobs
+// and reminders this process's workers hold in flight: those given by id.
+// Work in flight that is not given (its worker gave up, as when recording
+// its outcome failed) is not renewed: its lease runs out and it is taken
+// over (TakeOverExpired). Claimed work still due is not renewed either:
+// should the loop drop it, it falls free.
+func (s *Store) RenewLeases(ctx context.Context, now time.Time, jobs, firings []int64) error {
+	if len(jobs)+len(firings) == 0 {
+		return nil
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.txExec(ctx, tx, `UPDATE jobs SET lease_until = ?
-			WHERE claimed_by = ? AND lease_until IS NOT NULL AND due_at IS NULL`, s.leaseUntil(now), s.lease.owner); err != nil {
-			return err
+		for chunk := range slices.Chunk(jobs, renewChunk) {
+			in, ids := idList(chunk)
+			if _, err := s.txExec(ctx, tx, `UPDATE jobs SET lease_until = ?
+				WHERE claimed_by = ? AND lease_until IS NOT NULL AND due_at IS NULL AND id IN `+in,
+				append([]any{s.leaseUntil(now), s.lease.owner}, ids...)...); err != nil {
+				return err
+			}
 		}
-		_, err := s.txExec(ctx, tx, `UPDATE firings SET lease_until = ?
-			WHERE claimed_by = ? AND lease_until IS NOT NULL AND retry_at IS NULL AND state = 'sending'`,
-			s.leaseUntil(now), s.lease.owner)
-		return err
+		for chunk := range slices.Chunk(firings, renewChunk) {
+			in, ids := idList(chunk)
+			if _, err := s.txExec(ctx, tx, `UPDATE firings SET lease_until = ?
+				WHERE claimed_by = ? AND lease_until IS NOT NULL AND retry_at IS NULL AND state = 'sending' AND id IN `+in,
+				append([]any{s.leaseUntil(now), s.lease.owner}, ids...)...); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
+
+// idList is "(?,?,…)" for ids (at least one) and ids as arguments.
+func idList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return "(?" + strings.Repeat(",?", len(ids)-1) + ")", args
+}
+
+// renewChunk bounds the ids in one renewing statement, well within both
+// dialects' limits on parameters.
+const renewChunk = 500
 
 // TakeOverExpired makes due at now the work in flight whose lease ran out
 // by now (its process died), and returns how much there was.
