@@ -16,6 +16,13 @@ import (
 // Channel lets that role's members read. It reads the channel and, when
 // not known from the gateway, the server's roles.
 func (b *Bot) LogExposure(ctx context.Context, guildID, channelID, moderatorRoleID string) (domain.Exposure, error) {
+	return b.logExposure(ctx, guildID, channelID, moderatorRoleID, false)
+}
+
+// logExposure is LogExposure; fresh reads the server's roles over REST
+// rather than from the cache, which role events handled out of order may
+// have left stale.
+func (b *Bot) logExposure(ctx context.Context, guildID, channelID, moderatorRoleID string, fresh bool) (domain.Exposure, error) {
 	var ch *discordgo.Channel
 	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) (err error) {
 		ch, err = b.session.Channel(channelID, opts...)
@@ -26,7 +33,7 @@ func (b *Bot) LogExposure(ctx context.Context, guildID, channelID, moderatorRole
 	}
 	cache := b.guildCacheFor(guildID)
 	roles, ok := cache.rolePermissions(guildID)
-	if !ok {
+	if !ok || fresh {
 		list, err := b.session.GuildRoles(guildID, discordgo.WithContext(ctx))
 		if err != nil {
 			return "", err
@@ -95,6 +102,11 @@ func exposure(guildID string, ch *discordgo.Channel, roles map[string]int64, mod
 // under the server's settings lock, and records the answer: notes and
 // crisis alerts stop while others can read it and resume once they cannot.
 func (b *Bot) checkLogChannel(ctx context.Context, guildID string) error {
+	return b.checkLogChannelWith(ctx, guildID, false)
+}
+
+// checkLogChannelWith is checkLogChannel; fresh: see logExposure.
+func (b *Bot) checkLogChannelWith(ctx context.Context, guildID string, fresh bool) error {
 	unlock, err := b.groups.LockSettings(ctx, guildID)
 	if err != nil {
 		return err
@@ -104,7 +116,7 @@ func (b *Bot) checkLogChannel(ctx context.Context, guildID string) error {
 	if err != nil || settings.LogChannelID == "" {
 		return err
 	}
-	exp, err := b.LogExposure(ctx, guildID, settings.LogChannelID, settings.ModeratorRoleID)
+	exp, err := b.logExposure(ctx, guildID, settings.LogChannelID, settings.ModeratorRoleID, fresh)
 	if isNotFound(err) {
 		return nil // deleted: notes to it fail, and nobody reads them
 	}
@@ -116,7 +128,11 @@ func (b *Bot) checkLogChannel(ctx context.Context, guildID string) error {
 
 // onRoleChange checks the server's log channel again after a role was
 // made, changed or deleted (@everyone given View Channel, say). The role
-// is recorded first: the cache's own handler may not have run yet.
+// is recorded first: the cache's own handler may not have run yet. The
+// check itself reads the roles over REST: role events are handled each on
+// its own goroutine, so two changes in quick succession may be applied to
+// the cache in the wrong order, and a stale "not readable" would let notes
+// go where others read them.
 func (b *Bot) onRoleChange(guildID string, update func()) {
 	if guildID == "" || !b.enter() {
 		return
@@ -125,7 +141,7 @@ func (b *Bot) onRoleChange(guildID string, update func()) {
 	update()
 	ctx, cancel := context.WithTimeout(b.ctx, reconcileGroupTimeout)
 	defer cancel()
-	if err := b.checkLogChannel(ctx, guildID); err != nil {
+	if err := b.checkLogChannelWith(ctx, guildID, true); err != nil {
 		b.log.Warn("checking the log channel is private failed", "guild", guildID, "err", err)
 	}
 }

@@ -185,9 +185,15 @@ func TestInteractionRoundTrip(t *testing.T) {
 	}
 }
 
+// slowHeartbeat keeps discordgo's own heartbeat-driven reconnect out of
+// tests that drive another reconnect: on a loaded machine five 500 ms
+// intervals without an ACK can pass during a handshake, and discordgo
+// v0.29.0's two reconnects at once race inside it (seen under -race).
+const slowHeartbeat = 3 * time.Second
+
 func TestDropGatewayResumes(t *testing.T) {
 	t.Parallel()
-	f := New(t)
+	f := New(t, Options{HeartbeatInterval: slowHeartbeat})
 	dg := newClient(t, f)
 	openClient(t, f, dg)
 	if err := f.WaitGateway(1, 0, 5*time.Second); err != nil {
@@ -204,7 +210,7 @@ func TestDropGatewayResumes(t *testing.T) {
 
 func TestCloseWithNonResumableCodeReidentifies(t *testing.T) {
 	t.Parallel()
-	f := New(t)
+	f := New(t, Options{HeartbeatInterval: slowHeartbeat})
 	dg := newClient(t, f)
 	openClient(t, f, dg)
 	if err := f.WaitGateway(1, 0, 5*time.Second); err != nil {
