@@ -111,9 +111,14 @@ func isMissingAccess(err error) bool {
 // SetRoleAccess allows a role the member bits on a channel, or deletes its
 // overwrite (one already gone is fine).
 func (b *Bot) SetRoleAccess(ctx context.Context, channelID, roleID string, allow bool) error {
+	return b.setRoleAccess(ctx, channelID, roleID, allow, memberAllow)
+}
+
+// setRoleAccess allows a role bits on a channel, or deletes its overwrite.
+func (b *Bot) setRoleAccess(ctx context.Context, channelID, roleID string, allow bool, bits int64) error {
 	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
 		if allow {
-			return b.session.ChannelPermissionSet(channelID, roleID, discordgo.PermissionOverwriteTypeRole, memberAllow, 0, opts...)
+			return b.session.ChannelPermissionSet(channelID, roleID, discordgo.PermissionOverwriteTypeRole, bits, 0, opts...)
 		}
 		return b.session.ChannelPermissionDelete(channelID, roleID, opts...)
 	})

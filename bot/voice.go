@@ -55,16 +55,7 @@ func (b *Bot) AllowVoiceMember(ctx context.Context, channelID, userID string) er
 // SetVoiceRoleAccess gives a role a member's access to a voice channel, or
 // deletes its overwrite (one already gone is fine).
 func (b *Bot) SetVoiceRoleAccess(ctx context.Context, channelID, roleID string, allow bool) error {
-	err := b.retry(ctx, true, func(opts ...discordgo.RequestOption) error {
-		if allow {
-			return b.session.ChannelPermissionSet(channelID, roleID, discordgo.PermissionOverwriteTypeRole, voiceAllow, 0, opts...)
-		}
-		return b.session.ChannelPermissionDelete(channelID, roleID, opts...)
-	})
-	if !allow && isNotFound(err) {
-		return nil
-	}
-	return err
+	return b.setRoleAccess(ctx, channelID, roleID, allow, voiceAllow)
 }
 
 // ArchiveVoiceChannel deletes a group's voice channel, or leaves it to its
